@@ -1,0 +1,112 @@
+// Built-in placement policies for whole-node scoring: first-fit, best-fit, worst-fit, random.
+#include "policies/placement.hpp"
+
+#include <limits>
+
+#include "policies/builtin.hpp"
+#include "sim/rng.hpp"
+
+namespace fleetsim::policies {
+
+Allocation allocate_on_node(const ClusterState& cluster, int node, const Request& req) {
+  Allocation a;
+  a.node = node;
+  a.cpu_milli = req.cpu_milli;
+  a.memory_mib = req.memory_mib;
+  if (req.num_gpu == 0) return a;
+  const auto free = cluster.gpu_free(node);
+  a.gpus.reserve(static_cast<std::size_t>(req.num_gpu));
+  if (req.num_gpu == 1 && req.gpu_milli < 1000) {
+    int best = -1;
+    for (int g = 0; g < static_cast<int>(free.size()); ++g)
+      if (free[g] >= req.gpu_milli && (best < 0 || free[g] < free[best])) best = g;
+    a.gpus.push_back({best, req.gpu_milli});
+    return a;
+  }
+  for (int g = 0; g < static_cast<int>(free.size()) && static_cast<int>(a.gpus.size()) < req.num_gpu; ++g)
+    if (free[g] >= req.gpu_milli && (req.gpu_milli < 1000 || free[g] == 1000)) a.gpus.push_back({g, req.gpu_milli});
+  return a;
+}
+
+namespace {
+
+class FirstFit final : public PlacementPolicy {
+public:
+  std::string_view name() const override { return "first-fit"; }
+  std::optional<Allocation> place(const Job& job, const ClusterState& c) override {
+    for (int n = 0; n < c.num_nodes(); ++n)
+      if (c.fits(n, job.req)) return allocate_on_node(c, n, job.req);
+    return std::nullopt;
+  }
+};
+
+/// Sum over the node's resources of (free after placement / capacity), each weighted.
+/// best-fit takes the node with the least leftover, worst-fit the most; lowest index on ties.
+class LeftoverFit final : public PlacementPolicy {
+public:
+  LeftoverFit(bool best, double w_gpu, double w_cpu, double w_mem)
+      : best_(best), w_gpu_(w_gpu), w_cpu_(w_cpu), w_mem_(w_mem) {}
+  std::string_view name() const override { return best_ ? "best-fit" : "worst-fit"; }
+  std::optional<Allocation> place(const Job& job, const ClusterState& c) override {
+    const Request& r = job.req;
+    int chosen = -1;
+    double chosen_score = 0;
+    for (int n = 0; n < c.num_nodes(); ++n) {
+      if (!c.fits(n, r)) continue;
+      const Node& nd = c.node(n);
+      double s = 0;
+      if (nd.gpu_count > 0)
+        s += w_gpu_ * double(c.free_gpu_milli(n) - r.total_gpu_milli()) / (1000.0 * nd.gpu_count);
+      if (nd.cpu_milli > 0) s += w_cpu_ * double(c.free_cpu_milli(n) - r.cpu_milli) / double(nd.cpu_milli);
+      if (nd.memory_mib > 0)
+        s += w_mem_ * double(c.free_memory_mib(n) - r.memory_mib) / double(nd.memory_mib);
+      if (chosen < 0 || (best_ ? s < chosen_score : s > chosen_score)) {
+        chosen = n;
+        chosen_score = s;
+      }
+    }
+    if (chosen < 0) return std::nullopt;
+    return allocate_on_node(c, chosen, r);
+  }
+
+private:
+  bool best_;
+  double w_gpu_, w_cpu_, w_mem_;
+};
+
+/// Uniform choice among the nodes that fit, from the scenario's seed.
+class RandomFit final : public PlacementPolicy {
+public:
+  explicit RandomFit(std::uint64_t seed) : rng_(seed) {}
+  std::string_view name() const override { return "random"; }
+  std::optional<Allocation> place(const Job& job, const ClusterState& c) override {
+    feasible_.clear();
+    for (int n = 0; n < c.num_nodes(); ++n)
+      if (c.fits(n, job.req)) feasible_.push_back(n);
+    if (feasible_.empty()) return std::nullopt;
+    const int n = feasible_[rng_.below(feasible_.size())];
+    return allocate_on_node(c, n, job.req);
+  }
+
+private:
+  Rng rng_;
+  std::vector<int> feasible_;
+};
+
+LeftoverFit* make_leftover(bool best, const ParamReader& p) {
+  return new LeftoverFit(best, p.get_number("weight_gpu", 1.0, 0.0), p.get_number("weight_cpu", 1.0, 0.0),
+                         p.get_number("weight_memory", 1.0, 0.0));
+}
+
+} // namespace
+
+std::unique_ptr<PlacementPolicy> make_first_fit(const ParamReader&) { return std::make_unique<FirstFit>(); }
+std::unique_ptr<PlacementPolicy> make_best_fit(const ParamReader& p) {
+  return std::unique_ptr<PlacementPolicy>(make_leftover(true, p));
+}
+std::unique_ptr<PlacementPolicy> make_worst_fit(const ParamReader& p) {
+  return std::unique_ptr<PlacementPolicy>(make_leftover(false, p));
+}
+std::unique_ptr<PlacementPolicy> make_random(const ParamReader& p) { return std::make_unique<RandomFit>(p.seed()); }
+
+} // namespace fleetsim::policies

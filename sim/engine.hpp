@@ -1,0 +1,45 @@
+#pragma once
+// The engine: the only module that talks to SimGrid. It turns the cluster into a SimGrid
+// platform, owns the process's one simgrid::s4u::Engine, and drives the run from maestro with
+// kernel timers: SimGrid's clock, SimGrid's event delivery, no actor per job.
+#include <cstdint>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "sim/cluster.hpp"
+#include "sim/job.hpp"
+#include "sim/metrics.hpp"
+#include "sim/scheduler.hpp"
+
+namespace fleetsim {
+
+struct Scenario;
+
+struct EngineOptions {
+  bool verbose = false;        ///< SimGrid's own logging on
+  bool progress = false;       ///< progress bar on stderr
+  bool keep_series = true;     ///< keep every sample for timeseries.csv
+};
+
+struct PlatformInfo {
+  std::size_t hosts = 0, links = 0;
+  double build_s = 0;  ///< wall seconds to build and seal the platform
+};
+
+struct RunResult {
+  std::vector<JobRecord> records;
+  nlohmann::ordered_json metrics;
+  std::vector<Sample> series;
+  std::uint64_t events = 0;          ///< instants processed (timer firings)
+  std::uint64_t placement_calls = 0;
+  PlatformInfo platform;
+  double end_s = 0;
+};
+
+/// @brief Runs `jobs` on `cluster` with the scenario's policies. One call per process
+/// (SimGrid allows one engine per process). Throws InputError for bad policy names/params.
+RunResult run_simulation(const Scenario& scenario, ClusterState& cluster, const std::vector<Job>& jobs,
+                         const EngineOptions& options);
+
+} // namespace fleetsim

@@ -1,0 +1,130 @@
+#include "sim/metrics.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+namespace fleetsim {
+
+UtilizationObserver::UtilizationObserver(const ClusterState& cluster, bool keep_series)
+    : cluster_(cluster), keep_series_(keep_series) {}
+
+void UtilizationObserver::integrate_to(double t) {
+  if (!has_last_ || t <= last_.time_s) return;
+  const long double dt = static_cast<long double>(t) - static_cast<long double>(last_.time_s);
+  gpu_area_ += dt * last_.gpu_alloc_milli;
+  cpu_area_ += dt * last_.cpu_alloc_milli;
+  mem_area_ += dt * last_.mem_alloc_mib;
+}
+
+void UtilizationObserver::observe(double now, std::size_t queue_length, std::size_t running) {
+  if (!has_last_ && now > 0) {
+    // The window starts at t = 0 with an idle cluster.
+    last_ = Sample{0, 0, 0, 0, cluster_.num_gpus(), 0, 0};
+    has_last_ = true;
+    if (keep_series_) series_.push_back(last_);
+  }
+  integrate_to(now);
+  Sample s{now,
+           cluster_.alloc_gpu_milli(),
+           cluster_.alloc_cpu_milli(),
+           cluster_.alloc_memory_mib(),
+           cluster_.free_whole_gpus(),
+           static_cast<std::int64_t>(queue_length),
+           static_cast<std::int64_t>(running)};
+  if (keep_series_) {
+    if (!series_.empty() && series_.back().time_s == now) series_.back() = s;
+    else series_.push_back(s);
+  }
+  last_ = s;
+  has_last_ = true;
+}
+
+void UtilizationObserver::finish(double end_s) {
+  integrate_to(end_s);
+  end_s_ = end_s;
+  if (has_last_) last_.time_s = std::max(last_.time_s, end_s);
+}
+
+Stats compute_stats(std::vector<double> v) {
+  Stats s;
+  s.count = v.size();
+  if (v.empty()) return s;
+  std::sort(v.begin(), v.end());
+  long double sum = 0;
+  for (double x : v) sum += x;
+  s.mean = static_cast<double>(sum / static_cast<long double>(v.size()));
+  auto rank = [&](double p) {
+    // Nearest rank: the smallest value with at least p% of the sample at or below it.
+    auto k = static_cast<std::size_t>(std::ceil(p / 100.0 * static_cast<double>(v.size())));
+    return v[std::clamp<std::size_t>(k, 1, v.size()) - 1];
+  };
+  s.p50 = rank(50);
+  s.p95 = rank(95);
+  s.p99 = rank(99);
+  s.max = v.back();
+  return s;
+}
+
+static nlohmann::ordered_json stats_json(const Stats& s) {
+  nlohmann::ordered_json j;
+  j["count"] = s.count;
+  j["mean"] = s.mean;
+  j["p50"] = s.p50;
+  j["p95"] = s.p95;
+  j["p99"] = s.p99;
+  j["max"] = s.max;
+  return j;
+}
+
+static double ratio(long double area, long double capacity, double window) {
+  if (capacity <= 0 || window <= 0) return 0.0;
+  return static_cast<double>(area / (capacity * static_cast<long double>(window)));
+}
+
+nlohmann::ordered_json compute_metrics(const ClusterState& cluster, const std::vector<Job>& jobs,
+                                       const std::vector<JobRecord>& records, const UtilizationObserver& util) {
+  std::size_t completed = 0, unplaceable = 0, pending = 0, running = 0, not_arrived = 0;
+  std::vector<double> waits, jcts, slowdowns;
+  double first_submit = std::numeric_limits<double>::infinity(), last_finish = 0;
+  for (std::size_t i = 0; i < jobs.size(); ++i) {
+    const auto& r = records[i];
+    const auto& j = jobs[i];
+    first_submit = std::min(first_submit, j.submit_s);
+    switch (r.status) {
+      case JobStatus::completed:
+        ++completed;
+        jcts.push_back(r.finish_s - j.submit_s);
+        if (j.duration_s > 0) slowdowns.push_back((r.finish_s - j.submit_s) / j.duration_s);
+        last_finish = std::max(last_finish, r.finish_s);
+        break;
+      case JobStatus::running: ++running; break;
+      case JobStatus::pending: ++pending; break;
+      case JobStatus::unplaceable: ++unplaceable; break;
+      case JobStatus::not_arrived: ++not_arrived; break;
+    }
+    if (r.start_s >= 0) waits.push_back(r.start_s - j.submit_s);
+  }
+  const double window = util.end_s();
+  nlohmann::ordered_json m;
+  m["gpu_alloc_ratio"] = ratio(util.gpu_milli_seconds(), cluster.total_gpu_milli(), window);
+  m["cpu_alloc_ratio"] = ratio(util.cpu_milli_seconds(), cluster.total_cpu_milli(), window);
+  m["mem_alloc_ratio"] = ratio(util.mem_mib_seconds(), cluster.total_memory_mib(), window);
+  m["gpu_hours_allocated"] = static_cast<double>(util.gpu_milli_seconds() / 1000.0L / 3600.0L);
+  nlohmann::ordered_json jc;
+  jc["total"] = jobs.size();
+  jc["completed"] = completed;
+  jc["running_at_horizon"] = running;
+  jc["pending_at_horizon"] = pending;
+  jc["not_arrived_at_horizon"] = not_arrived;
+  jc["unplaceable"] = unplaceable;
+  m["jobs"] = jc;
+  m["wait_s"] = stats_json(compute_stats(std::move(waits)));
+  m["jct_s"] = stats_json(compute_stats(std::move(jcts)));
+  m["slowdown"] = stats_json(compute_stats(std::move(slowdowns)));
+  m["makespan_s"] = completed > 0 ? last_finish - first_submit : 0.0;
+  m["window_s"] = window;
+  return m;
+}
+
+} // namespace fleetsim

@@ -1,0 +1,67 @@
+#pragma once
+// Metrics: exact time integrals of allocated resources (piecewise constant between events),
+// the time series of every change, and job statistics. Plain C++, no SimGrid.
+#include <cstdint>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "sim/cluster.hpp"
+#include "sim/job.hpp"
+#include "sim/scheduler.hpp"
+
+namespace fleetsim {
+
+/// @brief State of the cluster from one instant until the next change.
+struct Sample {
+  double time_s = 0;
+  std::int64_t gpu_alloc_milli = 0;
+  std::int64_t cpu_alloc_milli = 0;
+  std::int64_t mem_alloc_mib = 0;
+  std::int64_t free_whole_gpus = 0;
+  std::int64_t queue_length = 0;
+  std::int64_t running_jobs = 0;
+};
+
+/// @brief Observes the cluster after every instant that changed it and integrates exactly.
+class UtilizationObserver {
+public:
+  /// @brief `keep_series` keeps every sample for timeseries.csv.
+  UtilizationObserver(const ClusterState& cluster, bool keep_series);
+  /// @brief Records the state at `now` (call once the instant's events and pass are applied).
+  /// The previous state is integrated over [previous time, now).
+  void observe(double now, std::size_t queue_length, std::size_t running);
+  /// @brief Closes the integral at `end_s` (the horizon or the last event).
+  void finish(double end_s);
+
+  const std::vector<Sample>& series() const { return series_; }
+  /// @brief Integral of allocated milli-GPU over time, in milli-GPU-seconds.
+  long double gpu_milli_seconds() const { return gpu_area_; }
+  long double cpu_milli_seconds() const { return cpu_area_; }
+  long double mem_mib_seconds() const { return mem_area_; }
+  double end_s() const { return end_s_; }
+
+private:
+  void integrate_to(double t);
+
+  const ClusterState& cluster_;
+  bool keep_series_;
+  Sample last_{};
+  bool has_last_ = false;
+  long double gpu_area_ = 0, cpu_area_ = 0, mem_area_ = 0;
+  double end_s_ = 0;
+  std::vector<Sample> series_;
+};
+
+/// @brief mean, p50, p95, p99, max of a sample (nearest-rank percentiles); zeros when empty.
+struct Stats {
+  std::size_t count = 0;
+  double mean = 0, p50 = 0, p95 = 0, p99 = 0, max = 0;
+};
+Stats compute_stats(std::vector<double> values);
+
+/// @brief Every metric of one run, in the order summary.json lists them.
+nlohmann::ordered_json compute_metrics(const ClusterState& cluster, const std::vector<Job>& jobs,
+                                       const std::vector<JobRecord>& records, const UtilizationObserver& util);
+
+} // namespace fleetsim

@@ -1,0 +1,193 @@
+// Scenario loading: read, apply --set overrides, validate against the table in
+// scenario_spec.cpp, then the checks a table cannot express (files, GPU models, inline jobs,
+// policy names), and convert.
+#include "sim/scenario.hpp"
+
+#include <algorithm>
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+
+#include "policies/registry.hpp"
+#include "sim/error.hpp"
+#include "sim/models.hpp"
+#include "sim/scenario_spec.hpp"
+#include "sim/trace.hpp"
+
+namespace fleetsim {
+namespace {
+
+using ojson = nlohmann::ordered_json;
+namespace fs = std::filesystem;
+
+/// Trace file extensions that name a format.
+constexpr std::pair<const char*, const char*> kFormatByExtension[] = {
+    {".csv", "csv"}, {".jsonl", "jsonl"}, {".ndjson", "jsonl"}};
+
+[[noreturn]] void fail(const std::string& label, const std::string& ptr, const std::string& what) {
+  throw InputError(spec::located(label, ptr, what));
+}
+
+template <class Json>
+void apply_override_to(Json& doc, const std::string& assignment) {
+  auto fail_set = [&](const std::string& what) { throw InputError("--set " + assignment + ": " + what); };
+  std::size_t eq = assignment.find('=');
+  if (eq == std::string::npos || eq == 0) fail_set("expected PATH=VALUE");
+  std::string path = assignment.substr(0, eq), text = assignment.substr(eq + 1);
+
+  Json* at = &doc;
+  std::string walked = "the document";
+  std::istringstream segments(path + ".");
+  for (std::string seg; std::getline(segments, seg, '.');) {
+    if (seg.empty()) fail_set("empty segment in path \"" + path + "\"");
+    if (at->is_null()) *at = Json::object();  // created by an earlier segment
+    if (at->is_object()) {
+      at = &(*at)[seg];
+    } else if (at->is_array()) {
+      if (seg.size() > 9 || !std::all_of(seg.begin(), seg.end(), [](char c) { return c >= '0' && c <= '9'; }))
+        fail_set("\"" + seg + "\" is not an array index (" + walked + " is an array)");
+      std::size_t i = std::stoul(seg);
+      if (i >= at->size())
+        fail_set("index " + seg + " is out of range (" + walked + " has " + std::to_string(at->size()) + " elements)");
+      at = &(*at)[i];
+    } else {
+      fail_set("cannot set \"" + seg + "\": " + walked + " is a " + at->type_name() + ", not an object or array");
+    }
+    walked = walked == "the document" ? seg : walked + "." + seg;
+  }
+  Json value = Json::parse(text, nullptr, false);
+  *at = value.is_discarded() ? Json(text) : std::move(value);
+}
+
+/// "line:col" of the byte a parse error points at (nlohmann counts bytes read, 1-based).
+std::string line_col(const std::string& text, std::size_t byte) {
+  std::size_t pos = std::min(byte == 0 ? 0 : byte - 1, text.size());
+  std::size_t line = 1 + static_cast<std::size_t>(std::count(text.begin(), text.begin() + pos, '\n'));
+  std::size_t line_start = text.rfind('\n', pos == 0 ? 0 : pos - 1);
+  line_start = (line_start == std::string::npos || pos == 0) ? 0 : line_start + 1;
+  return std::to_string(line) + ":" + std::to_string(pos - line_start + 1);
+}
+
+/// The useful part of nlohmann's parse message: "unexpected '}'; expected string literal".
+std::string parse_reason(const std::string& what) {
+  std::string s = what;
+  if (auto p = s.find("column "); p != std::string::npos)
+    if (auto c = s.find(": ", p); c != std::string::npos) s = s.substr(c + 2);
+  if (s.starts_with("syntax error while parsing "))
+    if (auto d = s.find(" - "); d != std::string::npos) s = s.substr(d + 3);
+  return s;
+}
+
+/// Everything after the table: GPU models, trace file and format, inline jobs, policies.
+Scenario convert(const ojson& raw, const std::string& label, const fs::path& base_dir) {
+  const ojson d = spec::validate(raw, spec::scenario(), label);
+  Scenario s;
+  s.name = d["name"].get<std::string>();
+  s.seed = d["seed"].get<std::uint64_t>();
+
+  GpuModels models;
+  const ojson& nodes = d["cluster"]["nodes"];
+  for (std::size_t i = 0; i < nodes.size(); ++i) {
+    const ojson& n = nodes[i];
+    NodeTypeSpec t{.name = n["name"].get<std::string>(),
+                   .count = n["count"].get<std::int64_t>(),
+                   .cpu_milli = n["cpu_milli"].get<std::int64_t>(),
+                   .memory_mib = n["memory_mib"].get<std::int64_t>(),
+                   .gpus = n["gpus"].get<std::int64_t>(),
+                   .gpu_model = {}};
+    if (t.gpus > 0) {
+      t.gpu_model = n["gpu_model"].get<std::string>();
+      try {
+        models.intern(t.gpu_model);
+      } catch (const std::length_error&) {
+        fail(label, "/cluster/nodes/" + std::to_string(i) + "/gpu_model",
+             "expected at most " + std::to_string(GpuModels::kMaxModels) + " distinct GPU models, got " +
+                 spec::brief(n["gpu_model"]));
+      }
+    }
+    s.cluster.node_types.push_back(std::move(t));
+  }
+
+  const ojson& w = d["workload"];
+  if (w.contains("trace")) {
+    fs::path given = w["trace"].get<std::string>();
+    s.workload.trace = (base_dir / given).lexically_normal();
+    if (!fs::exists(s.workload.trace))
+      fail(label, "/workload/trace", "file not found: " + s.workload.trace.string());
+    if (fs::is_directory(s.workload.trace))
+      fail(label, "/workload/trace", "expected a file, got a directory: " + s.workload.trace.string());
+    if (w.contains("format")) {
+      s.workload.format = w["format"].get<std::string>();
+    } else {
+      std::string ext = given.extension().string();
+      std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return char(std::tolower(c)); });
+      for (const auto& [e, f] : kFormatByExtension)
+        if (ext == e) s.workload.format = f;
+      if (s.workload.format.empty())
+        fail(label, "/workload/format",
+             "required key is missing (cannot infer it from " + spec::brief(w["trace"]) +
+                 "; known extensions: .csv, .jsonl, .ndjson)");
+    }
+  } else {
+    s.workload.inline_jobs = nlohmann::json(w["jobs"]);
+    for (std::size_t i = 0; i < s.workload.inline_jobs.size(); ++i)
+      (void)job_from_json(s.workload.inline_jobs[i], models, label + ": /workload/jobs/" + std::to_string(i), true);
+  }
+  if (w.contains("horizon_s")) s.workload.horizon_s = w["horizon_s"].get<double>();
+
+  const ojson& p = d["policy"];
+  s.policy.queue = p["queue"].get<std::string>();
+  s.policy.placement = p["placement"].get<std::string>();
+  s.policy.params = nlohmann::json(p["params"]);
+  try {  // the registry's messages start with the JSON pointer
+    (void)policies::make_queue(s.policy.queue, s.policy.params);
+    (void)policies::make_placement(s.policy.placement, s.policy.params, s.seed);
+    policies::check_params(s.policy.queue, s.policy.placement, s.policy.params);
+  } catch (const InputError& e) {
+    throw InputError(label + ": " + e.what());
+  }
+
+  const ojson& o = d["outputs"];
+  s.outputs.dir = o.contains("dir") ? o["dir"].get<std::string>() : std::string();
+  s.outputs.jobs_csv = o["jobs_csv"].get<bool>();
+  s.outputs.timeseries_csv = o["timeseries_csv"].get<bool>();
+  s.raw = nlohmann::json(raw);
+  return s;
+}
+
+} // namespace
+
+void apply_override(nlohmann::json& doc, const std::string& assignment) { apply_override_to(doc, assignment); }
+
+Scenario scenario_from_json(const nlohmann::json& doc, const std::string& label, const fs::path& base_dir) {
+  return convert(ojson(doc), label, base_dir);
+}
+
+Scenario load_scenario(const fs::path& file, const std::vector<std::string>& overrides) {
+  const std::string label = file.string();
+  std::ifstream in(file, std::ios::binary);
+  std::error_code ec;
+  if (!in || fs::is_directory(file, ec)) throw InputError(label + ": cannot open file");
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+
+  ojson doc;  // ordered: errors are reported in document order
+  try {
+    doc = ojson::parse(text);
+  } catch (const ojson::parse_error& e) {
+    throw InputError(label + ":" + line_col(text, e.byte) + ": malformed JSON: " + parse_reason(e.what()));
+  }
+  for (const auto& o : overrides) apply_override_to(doc, o);
+  Scenario s = convert(doc, label, file.parent_path());
+  s.source = file;
+  return s;
+}
+
+nlohmann::ordered_json scenario_schema() {
+  ojson schema;
+  schema["$schema"] = "https://json-schema.org/draft/2020-12/schema";
+  schema["title"] = "fleetsim scenario";
+  for (auto& [k, v] : spec::to_schema(spec::scenario()).items()) schema[k] = v;
+  return schema;
+}
+
+} // namespace fleetsim

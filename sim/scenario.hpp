@@ -1,0 +1,76 @@
+#pragma once
+// Scenario files: parsed and validated whole before anything runs. Every error names the file
+// and the JSON pointer of the offending value and what was expected (exit 2 via InputError).
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "sim/job.hpp"
+
+namespace fleetsim {
+
+/// @brief One kind of server and how many of them.
+struct NodeTypeSpec {
+  std::string name;
+  std::int64_t count = 0;
+  std::int64_t cpu_milli = 0;
+  std::int64_t memory_mib = 0;
+  std::int64_t gpus = 0;
+  std::string gpu_model;  ///< empty when gpus == 0
+};
+
+struct ClusterSpec {
+  std::vector<NodeTypeSpec> node_types;
+};
+
+struct WorkloadSpec {
+  std::filesystem::path trace;  ///< resolved against the scenario file's folder; empty = inline
+  std::string format;           ///< "csv" | "jsonl" (native formats)
+  nlohmann::json inline_jobs;   ///< array of job objects when `jobs` is given (validated)
+  std::optional<double> horizon_s;
+};
+
+struct PolicySpec {
+  std::string queue = "fifo";
+  std::string placement = "first-fit";
+  nlohmann::json params = nlohmann::json::object();
+};
+
+struct OutputSpec {
+  std::filesystem::path dir;  ///< empty = no files (resolved against the current directory)
+  bool jobs_csv = true;
+  bool timeseries_csv = true;
+};
+
+struct Scenario {
+  std::string name;
+  std::filesystem::path source;  ///< the scenario file ("" for in-memory)
+  ClusterSpec cluster;
+  WorkloadSpec workload;
+  PolicySpec policy;
+  std::uint64_t seed = 42;
+  OutputSpec outputs;
+  nlohmann::json raw;  ///< the document after --set overrides, as validated
+};
+
+/// @brief Applies `--set PATH=VALUE` overrides. PATH is dotted (`policy.placement`,
+/// `cluster.nodes.0.count`); VALUE is parsed as JSON when it parses, else taken as a string.
+/// Throws InputError naming the override when the path cannot be applied.
+void apply_override(nlohmann::json& doc, const std::string& assignment);
+
+/// @brief Validates a scenario document and converts it. `label` prefixes every message
+/// (usually the file name); `base_dir` resolves relative trace paths.
+Scenario scenario_from_json(const nlohmann::json& doc, const std::string& label,
+                            const std::filesystem::path& base_dir);
+
+/// @brief Reads, overrides, validates. Throws InputError for any problem.
+Scenario load_scenario(const std::filesystem::path& file, const std::vector<std::string>& overrides = {});
+
+/// @brief The JSON Schema (draft 2020-12) that describes exactly what the validator accepts.
+nlohmann::ordered_json scenario_schema();
+
+} // namespace fleetsim

@@ -1,0 +1,359 @@
+// The scenario table (what a scenario file may contain), the validator and the JSON Schema
+// writer that both read it. Adding a key = one line in scenario() below.
+#include "sim/scenario_spec.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <cmath>
+#include <limits>
+#include <map>
+
+#include "policies/registry.hpp"
+#include "sim/error.hpp"
+
+namespace fleetsim::spec {
+
+using ojson = nlohmann::ordered_json;
+
+namespace {
+Spec of(Type type, std::string description) {
+  Spec s;
+  s.type = type;
+  s.description = std::move(description);
+  return s;
+}
+} // namespace
+
+Spec object(std::string d, std::vector<Field> f) {
+  Spec s = of(Type::object, std::move(d));
+  s.fields = std::move(f);
+  return s;
+}
+Spec map(std::string d) { return of(Type::map, std::move(d)); }
+Spec array(std::string d, Spec items) {
+  Spec s = of(Type::array, std::move(d));
+  s.items = std::make_shared<const Spec>(std::move(items));
+  return s;
+}
+Spec string(std::string d) { return of(Type::string, std::move(d)); }
+Spec integer(std::string d) { return of(Type::integer, std::move(d)); }
+Spec number(std::string d) { return of(Type::number, std::move(d)); }
+Spec boolean(std::string d) { return of(Type::boolean, std::move(d)); }
+Field key(std::string name, Spec spec) {
+  Field f;
+  f.key = std::move(name);
+  f.spec = std::move(spec);
+  return f;
+}
+
+namespace {
+
+Spec build_scenario() {
+  Spec node = object("One kind of server and how many of them.", {
+      key("name", string("Node type name, unique in the cluster.").not_empty()).required(),
+      key("count", integer("How many nodes of this type.").min(1).def(1)),
+      key("cpu_milli", integer("CPU per node in milli-cores (1000 = one core).").min(0)).required(),
+      key("memory_mib", integer("Memory per node in MiB.").min(0)).required(),
+      key("gpus", integer("GPUs per node.").min(0).max(64).def(0)),
+      key("gpu_model", string("GPU model of the node, e.g. \"A100\"; required when gpus > 0.").not_empty()),
+  }).needs_if_positive("gpus", "gpu_model");
+
+  Spec cluster = object("The servers.", {
+      key("nodes", array("Node types; node ids follow this order.", std::move(node)).not_empty().unique("name"))
+          .required(),
+  });
+
+  Spec workload = object("The jobs: a trace file or inline jobs (exactly one of the two).", {
+      key("trace", string("Trace file, relative to the scenario file's folder.").not_empty()),
+      key("format", string("Trace format; when absent, inferred from the extension (.csv, .jsonl, .ndjson).")
+                        .one_of({"csv", "jsonl"}))
+          .needs("trace"),
+      key("jobs", array("Inline jobs.", map("A job with the fields of a native trace row: id, kind, submit_s, "
+                                            "duration_s, cpu_milli, memory_mib, num_gpu, gpu_milli, gpu_models, "
+                                            "priority."))
+                      .not_empty()
+                      .unique("id")),
+      key("horizon_s", number("Simulated time at which the run stops, in seconds.").above(0)),
+  }).exactly_one({"trace", "jobs"});
+
+  Spec policy = object("How jobs are ordered and placed.", {
+      key("queue", string("Queue policy (fleetsim policies lists them).")
+                       .not_empty().suggest(policies::queue_names()).def("fifo")),
+      key("placement", string("Placement policy (fleetsim policies lists them).")
+                           .not_empty().suggest(policies::placement_names()).def("first-fit")),
+      key("params", map("Policy parameters; each policy documents the keys it accepts.").def(ojson::object())),
+  });
+
+  Spec outputs = object("Files a run writes.", {
+      key("dir", string("Output folder, relative to the current directory; empty or absent: no files.")),
+      key("jobs_csv", boolean("Write jobs.csv (one row per job).").def(true)),
+      key("timeseries_csv", boolean("Write timeseries.csv (cluster state at every change).").def(true)),
+  });
+
+  return object("A fleetsim scenario: a cluster, a workload and the policies that schedule it.", {
+      key("name", string("Scenario name, used in reports.").not_empty()).required(),
+      key("description", string("Free text.")),
+      key("seed", integer("Seed of every random choice in the run.").min(0).def(42)),
+      key("cluster", std::move(cluster)).required(),
+      key("workload", std::move(workload)).required(),
+      key("policy", std::move(policy)),
+      key("outputs", std::move(outputs)),
+  });
+}
+
+std::string lower(std::string s) {
+  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+
+std::size_t edit_distance(const std::string& a, const std::string& b) {
+  std::vector<std::size_t> row(b.size() + 1);
+  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    std::size_t diag = row[0];
+    row[0] = i;
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      std::size_t up = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diag + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      diag = up;
+    }
+  }
+  return row[b.size()];
+}
+
+std::string quoted_list(const std::vector<std::string>& v, const char* last_sep) {
+  std::string s;
+  for (std::size_t i = 0; i < v.size(); ++i)
+    s += (i == 0 ? "" : i + 1 == v.size() ? last_sep : ", ") + ('"' + v[i] + '"');
+  return s;
+}
+
+std::string num(double v) {
+  if (std::floor(v) == v && std::fabs(v) < 1e15) return std::to_string(static_cast<std::int64_t>(v));
+  return ojson(v).dump();
+}
+
+/// "did you mean" for an unknown key: the closest allowed key by edit distance (case-blind),
+/// else one the key is a prefix of (or vice versa); ties go to the first in table order.
+std::string unknown_key(const std::string& k, const Spec& s) {
+  const Field* best = nullptr;
+  std::size_t best_score = 99;
+  for (const auto& f : s.fields) {
+    std::string a = lower(k), b = lower(f.key);
+    std::size_t d = edit_distance(a, b), limit = b.size() <= 4 ? 1 : 2;
+    std::size_t score = d <= limit ? d : 99;
+    bool prefix = std::min(a.size(), b.size()) >= 3 && (a.starts_with(b) || b.starts_with(a));
+    if (score == 99 && prefix) score = 3;
+    if (score < best_score) best = &f, best_score = score;
+  }
+  if (best) return "unknown key; did you mean \"" + best->key + "\"?";
+  std::string keys;
+  for (const auto& f : s.fields) keys += (keys.empty() ? "" : ", ") + f.key;
+  return "unknown key; allowed keys: " + keys;
+}
+
+/// What a value of `s` must be, as the message says it ("a non-negative integer").
+std::string expected(const Spec& s) {
+  switch (s.type) {
+    case Type::object:
+    case Type::map: return "an object";
+    case Type::array: return s.non_empty ? "a non-empty array" : "an array";
+    case Type::boolean: return "true or false";
+    case Type::string:
+      if (!s.choices.empty()) return "one of " + quoted_list(s.choices, ", ");
+      return s.non_empty ? "a non-empty string" : "a string";
+    case Type::integer:
+    case Type::number: break;
+  }
+  std::string noun = s.type == Type::integer ? "integer" : "number";
+  if (!s.minimum) return (s.type == Type::integer ? "an " : "a ") + noun;
+  if (*s.minimum == 0) return (s.exclusive_min ? "a positive " : "a non-negative ") + noun;
+  if (*s.minimum == 1 && s.type == Type::integer && !s.exclusive_min) return "a positive integer";
+  return (s.type == Type::integer ? "an " : "a ") + noun + (s.exclusive_min ? " > " : " >= ") + num(*s.minimum);
+}
+
+class Validator {
+public:
+  explicit Validator(const std::string& label) : label_(label) {}
+
+  void check(ojson& v, const Spec& s, const std::string& ptr) const {
+    switch (s.type) {
+      case Type::object: check_object(v, s, ptr); break;
+      case Type::map: expect(v.is_object(), v, s, ptr); break;
+      case Type::array: check_array(v, s, ptr); break;
+      case Type::boolean: expect(v.is_boolean(), v, s, ptr); break;
+      case Type::string:
+        expect(v.is_string(), v, s, ptr);
+        expect(!s.non_empty || !v.get_ref<const std::string&>().empty(), v, s, ptr);
+        expect(s.choices.empty() || std::find(s.choices.begin(), s.choices.end(), v.get<std::string>()) !=
+                                        s.choices.end(), v, s, ptr);
+        break;
+      case Type::integer:
+      case Type::number: check_number(v, s, ptr); break;
+    }
+  }
+
+private:
+  const std::string& label_;
+
+  [[noreturn]] void fail(const std::string& ptr, const std::string& what) const {
+    throw InputError(located(label_, ptr, what));
+  }
+  void expect(bool ok, const ojson& v, const Spec& s, const std::string& ptr) const {
+    if (!ok) fail(ptr, "expected " + expected(s) + ", got " + brief(v));
+  }
+
+  void check_object(ojson& v, const Spec& s, const std::string& ptr) const {
+    expect(v.is_object(), v, s, ptr);
+    for (auto& [k, child] : v.items()) {
+      std::string at = ptr + "/" + pointer_token(k);
+      auto f = std::find_if(s.fields.begin(), s.fields.end(), [&](const Field& f) { return f.key == k; });
+      if (f == s.fields.end()) fail(at, unknown_key(k, s));
+      if (!f->only_with.empty() && !v.contains(f->only_with))
+        fail(at, "allowed only together with \"" + f->only_with + "\"");
+      check(child, f->spec, at);
+    }
+    for (const auto& f : s.fields)
+      if (f.is_required && !v.contains(f.key)) fail(ptr + "/" + f.key, "required key is missing");
+    if (!s.exactly_one_of.empty()) {
+      auto n = std::count_if(s.exactly_one_of.begin(), s.exactly_one_of.end(),
+                             [&](const std::string& k) { return v.contains(k); });
+      if (n != 1) fail(ptr, "expected exactly one of " + quoted_list(s.exactly_one_of, " or "));
+    }
+    for (const auto& [k, other] : s.needed_if_positive)
+      if (v.contains(k) && v[k].get<double>() > 0 && !v.contains(other))
+        fail(ptr + "/" + other, "required key is missing when " + k + " > 0");
+    for (const auto& f : s.fields) {
+      if (v.contains(f.key)) continue;
+      if (!f.spec.default_value.is_null()) {
+        v[f.key] = f.spec.default_value;
+      } else if (f.spec.type == Type::object && f.spec.exactly_one_of.empty() &&
+                 std::none_of(f.spec.fields.begin(), f.spec.fields.end(), [](const Field& g) { return g.is_required; })) {
+        v[f.key] = ojson::object();
+        check(v[f.key], f.spec, ptr + "/" + f.key);
+      }
+    }
+  }
+
+  void check_array(ojson& v, const Spec& s, const std::string& ptr) const {
+    expect(v.is_array() && (!s.non_empty || !v.empty()), v, s, ptr);
+    std::map<std::string, std::size_t> seen;  // unique_by value (dumped) -> first index
+    for (std::size_t i = 0; i < v.size(); ++i) {
+      std::string at = ptr + "/" + std::to_string(i);
+      check(v[i], *s.items, at);
+      if (s.unique_by.empty() || !v[i].is_object() || !v[i].contains(s.unique_by)) continue;
+      const ojson& id = v[i][s.unique_by];
+      auto [it, fresh] = seen.emplace(id.dump(), i);
+      if (!fresh)
+        fail(at + "/" + s.unique_by, "duplicate " + s.unique_by + " " + brief(id) + " (first at " + ptr + "/" +
+                                         std::to_string(it->second) + ")");
+    }
+  }
+
+  void check_number(ojson& v, const Spec& s, const std::string& ptr) const {
+    bool integral_float = v.is_number_float() && std::isfinite(v.get<double>()) &&
+                          std::floor(v.get<double>()) == v.get<double>() && std::fabs(v.get<double>()) < 9e15;
+    if (s.type == Type::integer) {
+      expect(v.is_number_integer() || integral_float, v, s, ptr);
+      if (v.is_number_unsigned() && v.get<std::uint64_t>() > std::uint64_t(std::numeric_limits<std::int64_t>::max()))
+        fail(ptr, "expected an integer <= " + std::to_string(std::numeric_limits<std::int64_t>::max()) + ", got " +
+                      brief(v));
+      if (integral_float) v = static_cast<std::int64_t>(v.get<double>());
+    } else {
+      expect(v.is_number() && std::isfinite(v.get<double>()), v, s, ptr);
+    }
+    double x = v.get<double>();
+    if (s.minimum) expect(s.exclusive_min ? x > *s.minimum : x >= *s.minimum, v, s, ptr);
+    if (s.maximum && x > *s.maximum)
+      fail(ptr, std::string("expected ") + (s.type == Type::integer ? "an integer" : "a number") + " <= " +
+                    num(*s.maximum) + ", got " + brief(v));
+  }
+};
+
+} // namespace
+
+const Spec& scenario() {
+  static const Spec root = build_scenario();
+  return root;
+}
+
+ojson validate(const ojson& doc, const Spec& spec, const std::string& label) {
+  ojson out = doc;
+  Validator(label).check(out, spec, "");
+  return out;
+}
+
+ojson to_schema(const Spec& s) {
+  static const char* const type_names[] = {"object", "object", "array", "string", "integer", "number", "boolean"};
+  ojson j;
+  j["type"] = type_names[static_cast<int>(s.type)];
+  if (!s.description.empty()) j["description"] = s.description;
+  auto bound = [](double v) { return std::floor(v) == v ? ojson(static_cast<std::int64_t>(v)) : ojson(v); };
+  switch (s.type) {
+    case Type::string:
+      if (s.non_empty) j["minLength"] = 1;
+      if (!s.choices.empty()) j["enum"] = s.choices;
+      if (!s.examples.empty()) j["examples"] = s.examples;
+      break;
+    case Type::integer:
+    case Type::number:
+      if (s.minimum) j[s.exclusive_min ? "exclusiveMinimum" : "minimum"] = bound(*s.minimum);
+      if (s.maximum) j["maximum"] = bound(*s.maximum);
+      break;
+    case Type::array:
+      if (s.non_empty) j["minItems"] = 1;
+      j["items"] = to_schema(*s.items);
+      break;
+    case Type::object: {
+      ojson props = ojson::object(), required = ojson::array(), dependent = ojson::object();
+      for (const auto& f : s.fields) {
+        props[f.key] = to_schema(f.spec);
+        if (f.is_required) required.push_back(f.key);
+        if (!f.only_with.empty()) dependent[f.key] = ojson::array({f.only_with});
+      }
+      j["properties"] = props;
+      if (!required.empty()) j["required"] = required;
+      j["additionalProperties"] = false;
+      if (!dependent.empty()) j["dependentRequired"] = dependent;
+      if (!s.exactly_one_of.empty()) {
+        ojson one_of = ojson::array();
+        for (const auto& k : s.exactly_one_of) one_of.push_back(ojson{{"required", ojson::array({k})}});
+        j["oneOf"] = one_of;
+      }
+      for (const auto& [k, other] : s.needed_if_positive) {  // "other is required when k > 0"
+        ojson when;
+        when["properties"][k]["exclusiveMinimum"] = 0;
+        when["required"] = ojson::array({k});
+        ojson rule;
+        rule["if"] = when;
+        rule["then"]["required"] = ojson::array({other});
+        j["allOf"].push_back(rule);
+      }
+      break;
+    }
+    case Type::map:
+    case Type::boolean: break;
+  }
+  if (!s.default_value.is_null()) j["default"] = s.default_value;
+  return j;
+}
+
+std::string located(const std::string& label, const std::string& pointer, const std::string& what) {
+  return label + ": " + (pointer.empty() ? "" : pointer + ": ") + what;
+}
+
+std::string brief(const ojson& v) {
+  std::string s = v.dump(-1, ' ', false, ojson::error_handler_t::replace);
+  if (s.size() <= 80) return s;
+  std::size_t n = 77;
+  while (n > 0 && (static_cast<unsigned char>(s[n]) & 0xC0) == 0x80) --n;  // not inside a UTF-8 character
+  return s.substr(0, n) + "...";
+}
+
+std::string pointer_token(const std::string& key) {
+  std::string out;
+  for (char c : key) out += c == '~' ? "~0" : c == '/' ? "~1" : std::string(1, c);
+  return out;
+}
+
+} // namespace fleetsim::spec

@@ -1,0 +1,120 @@
+#include "sim/scheduler.hpp"
+
+#include <queue>
+#include <stdexcept>
+
+namespace fleetsim {
+
+std::string_view to_string(JobStatus s) {
+  switch (s) {
+    case JobStatus::not_arrived: return "not_arrived";
+    case JobStatus::pending: return "pending";
+    case JobStatus::running: return "running";
+    case JobStatus::completed: return "completed";
+    case JobStatus::unplaceable: return "unplaceable";
+  }
+  return "pending";
+}
+
+Scheduler::Scheduler(ClusterState& cluster, const std::vector<Job>& jobs, policies::QueuePolicy& queue,
+                     policies::PlacementPolicy& placement)
+    : cluster_(cluster), jobs_(jobs), queue_(queue), placement_(placement), records_(jobs.size()) {}
+
+bool Scheduler::ByPolicy::operator()(int a, int b) const {
+  const Job& ja = s->jobs_[static_cast<std::size_t>(a)];
+  const Job& jb = s->jobs_[static_cast<std::size_t>(b)];
+  if (s->queue_.before(ja, jb)) return true;
+  if (s->queue_.before(jb, ja)) return false;
+  return a < b;
+}
+
+bool Scheduler::dominates(const ShapeKey& big, const ShapeKey& small) {
+  const auto& [bc, bm, bn, bg, bmask] = big;
+  const auto& [sc, sm, sn, sg, smask] = small;
+  // A request at least as large in every resource, allowed on a subset of the models.
+  const bool models_subset = smask == 0 || (bmask != 0 && (bmask & ~smask) == 0);
+  if (!(bc >= sc && bm >= sm && models_subset)) return false;
+  if (sn == 0) return true;  // the small one needs no GPU and failed on CPU/memory alone
+  if (bn < sn) return false;
+  // Whole GPUs are needed by the bigger one when the smaller one needs whole GPUs.
+  return bg >= sg;
+}
+
+void Scheduler::arrive(int j, double now) {
+  auto& rec = records_[static_cast<std::size_t>(j)];
+  const Job& job = jobs_[static_cast<std::size_t>(j)];
+  if (!cluster_.could_ever_fit(job.req)) {
+    rec.status = JobStatus::unplaceable;
+    rec.finish_s = now;
+    return;
+  }
+  rec.status = JobStatus::pending;
+  auto it = lanes_.find(key(job.req));
+  if (it == lanes_.end()) it = lanes_.emplace(key(job.req), Lane(ByPolicy{this})).first;
+  it->second.insert(j);
+  ++queued_;
+}
+
+void Scheduler::complete(int j, double now) {
+  auto& rec = records_[static_cast<std::size_t>(j)];
+  if (rec.status != JobStatus::running) throw std::logic_error("completion of a job that is not running");
+  cluster_.release(rec.alloc);
+  rec.status = JobStatus::completed;
+  rec.finish_s = now;
+  --running_;
+}
+
+void Scheduler::schedule(double now, std::vector<int>& started) {
+  if (queued_ == 0) return;
+  // A k-way merge of the shape lanes in queue order. When a job does not fit, nothing that
+  // dominates its shape can fit during this pass (resources only shrink), so its whole lane and
+  // every dominating lane drop out: a pass costs O(placements + shapes), not O(queue).
+  struct Head {
+    int job;
+    std::map<ShapeKey, Lane>::iterator lane;
+  };
+  ByPolicy order{this};
+  auto later = [&](const Head& a, const Head& b) { return order(b.job, a.job); };
+  std::priority_queue<Head, std::vector<Head>, decltype(later)> heads(later);
+  for (auto it = lanes_.begin(); it != lanes_.end(); ++it)
+    if (!it->second.empty()) heads.push({*it->second.begin(), it});
+  failed_.clear();
+  while (!heads.empty()) {
+    Head h = heads.top();
+    heads.pop();
+    bool hopeless = false;
+    for (const auto* f : failed_)
+      if (dominates(h.lane->first, *f)) { hopeless = true; break; }
+    if (hopeless) {
+      if (queue_.blocking()) break;
+      continue;
+    }
+    const Job& job = jobs_[static_cast<std::size_t>(h.job)];
+    ++placement_calls_;
+    auto alloc = placement_.place(job, cluster_);
+    if (!alloc) {
+      if (queue_.blocking()) break;
+      failed_.push_back(&h.lane->first);
+      continue;
+    }
+    if (alloc->cpu_milli != job.req.cpu_milli || alloc->memory_mib != job.req.memory_mib ||
+        alloc->gpus.size() != static_cast<std::size_t>(job.req.num_gpu))
+      throw std::logic_error("placement policy " + std::string(placement_.name()) + " returned an allocation that "
+                             "does not match the request of job " + job.id);
+    for (const auto& g : alloc->gpus)
+      if (g.milli != job.req.gpu_milli)
+        throw std::logic_error("placement policy returned a wrong GPU share for job " + job.id);
+    cluster_.allocate(*alloc);  // throws on over-allocation: a policy bug, never silent
+    auto& rec = records_[static_cast<std::size_t>(h.job)];
+    rec.status = JobStatus::running;
+    rec.start_s = now;
+    rec.alloc = std::move(*alloc);
+    ++running_;
+    --queued_;
+    started.push_back(h.job);
+    h.lane->second.erase(h.lane->second.begin());
+    if (!h.lane->second.empty()) heads.push({*h.lane->second.begin(), h.lane});
+  }
+}
+
+} // namespace fleetsim

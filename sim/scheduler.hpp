@@ -1,0 +1,68 @@
+#pragma once
+// The scheduler: pending queue, scheduling passes, job records. Plain C++ (no SimGrid): the
+// engine tells it when jobs arrive and finish, and asks it for a pass after each instant.
+#include <cstdint>
+#include <map>
+#include <set>
+#include <tuple>
+#include <vector>
+
+#include "policies/placement.hpp"
+#include "policies/queue.hpp"
+#include "sim/cluster.hpp"
+#include "sim/job.hpp"
+
+namespace fleetsim {
+
+enum class JobStatus : std::uint8_t { not_arrived, pending, running, completed, unplaceable };
+std::string_view to_string(JobStatus s);
+
+struct JobRecord {
+  JobStatus status = JobStatus::not_arrived;
+  double start_s = -1;
+  double finish_s = -1;
+  Allocation alloc;
+};
+
+class Scheduler {
+public:
+  /// @brief `jobs` and `cluster` must outlive the scheduler.
+  Scheduler(ClusterState& cluster, const std::vector<Job>& jobs, policies::QueuePolicy& queue,
+            policies::PlacementPolicy& placement);
+
+  /// @brief Job j arrives: unplaceable at once when no node could ever hold it, else queued.
+  void arrive(int j, double now);
+  /// @brief Job j finishes: its resources are released.
+  void complete(int j, double now);
+  /// @brief Offers pending jobs to placement in queue order; appends the jobs it started.
+  void schedule(double now, std::vector<int>& started);
+
+  std::size_t queue_length() const { return queued_; }
+  std::size_t running() const { return running_; }
+  const std::vector<JobRecord>& records() const { return records_; }
+  /// @brief Number of placement decisions asked of the policy (for the run info).
+  std::uint64_t placement_calls() const { return placement_calls_; }
+
+private:
+  using ShapeKey = std::tuple<std::int64_t, std::int64_t, std::int32_t, std::int32_t, std::uint64_t>;
+  struct ByPolicy {
+    const Scheduler* s;
+    bool operator()(int a, int b) const;
+  };
+  using Lane = std::set<int, ByPolicy>;  // pending jobs of one shape, in queue order
+
+  static ShapeKey key(const Request& r) { return {r.cpu_milli, r.memory_mib, r.num_gpu, r.gpu_milli, r.model_mask}; }
+  static bool dominates(const ShapeKey& big, const ShapeKey& small);
+
+  ClusterState& cluster_;
+  const std::vector<Job>& jobs_;
+  policies::QueuePolicy& queue_;
+  policies::PlacementPolicy& placement_;
+  std::vector<JobRecord> records_;
+  std::map<ShapeKey, Lane> lanes_;
+  std::size_t queued_ = 0, running_ = 0;
+  std::uint64_t placement_calls_ = 0;
+  std::vector<const ShapeKey*> failed_;  // scratch, per pass
+};
+
+} // namespace fleetsim

@@ -1,0 +1,238 @@
+// Native trace readers (CSV, JSON Lines) and the shared per-job checks.
+#include "sim/trace.hpp"
+
+#include <cmath>
+#include <fstream>
+#include <functional>
+#include <iomanip>
+#include <ostream>
+#include <sstream>
+#include <unordered_set>
+
+#include "sim/csv.hpp"
+#include "sim/error.hpp"
+
+namespace fleetsim {
+namespace {
+
+const std::vector<std::string> kFields = {"id",         "kind",    "submit_s",  "duration_s", "cpu_milli",
+                                          "memory_mib", "num_gpu", "gpu_milli", "gpu_models", "priority"};
+const std::vector<std::string> kRequired = {"id",         "submit_s", "duration_s", "cpu_milli",
+                                            "memory_mib", "num_gpu",  "gpu_milli"};
+
+using Fail = std::function<void(const std::string& field, const std::string& what)>;
+
+std::uint64_t parse_models(std::string_view list, const GpuModels& models, const Fail& fail) {
+  std::uint64_t mask = 0;
+  std::size_t start = 0;
+  while (start <= list.size()) {
+    auto end = list.find('|', start);
+    if (end == std::string_view::npos) end = list.size();
+    const auto name = list.substr(start, end - start);
+    if (!name.empty()) {
+      const auto id = models.find(name);
+      if (!id) {
+        std::string known;
+        for (const auto& n : models.names()) known += (known.empty() ? "" : ", ") + n;
+        fail("gpu_models", "unknown GPU model \"" + std::string(name) + "\"; the cluster has: " +
+                               (known.empty() ? "no GPUs" : known));
+      }
+      mask |= std::uint64_t{1} << *id;
+    }
+    start = end + 1;
+  }
+  return mask;
+}
+
+/// Checks relations between fields once each field has its type.
+void check_job(const Job& j, const Fail& fail) {
+  if (j.id.empty()) fail("id", "expected a non-empty string");
+  if (!(j.submit_s >= 0)) fail("submit_s", "expected a non-negative number");
+  if (!(j.duration_s >= 0)) fail("duration_s", "expected a non-negative number");
+  if (j.req.cpu_milli < 0) fail("cpu_milli", "expected a non-negative integer");
+  if (j.req.memory_mib < 0) fail("memory_mib", "expected a non-negative integer");
+  if (j.req.num_gpu < 0 || j.req.num_gpu > 64) fail("num_gpu", "expected an integer from 0 to 64");
+  if (j.req.num_gpu == 0 && j.req.gpu_milli != 0) fail("gpu_milli", "expected 0 when num_gpu is 0");
+  if (j.req.num_gpu > 0 && (j.req.gpu_milli < 1 || j.req.gpu_milli > 1000))
+    fail("gpu_milli", "expected an integer from 1 to 1000 when num_gpu > 0");
+}
+
+std::string json_quoted(std::string_view s) { return nlohmann::json(std::string(s)).dump(); }
+
+} // namespace
+
+Job job_from_json(const nlohmann::json& obj, const GpuModels& models, const std::string& where, bool pointer_style) {
+  Fail fail = [&](const std::string& field, const std::string& what) {
+    std::string msg = pointer_style ? where + "/" + field + ": " + what : where + ": field " + field + ": " + what;
+    if (obj.is_object() && obj.contains(field)) msg += ", got " + obj.at(field).dump();
+    throw InputError(msg);
+  };
+  if (!obj.is_object()) throw InputError(where + ": expected a job object, got " + obj.dump());
+  for (const auto& [key, value] : obj.items()) {
+    bool known = false;
+    for (const auto& f : kFields) known |= f == key;
+    if (known) continue;
+    const auto hint = csv::closest(key, kFields);
+    const std::string what = "unknown key" + (hint.empty() ? "" : "; did you mean \"" + hint + "\"?");
+    throw InputError(pointer_style ? where + "/" + key + ": " + what : where + ": field " + key + ": " + what);
+  }
+  for (const auto& f : kRequired)
+    if (!obj.contains(f)) {
+      throw InputError(pointer_style ? where + "/" + f + ": required key is missing"
+                                     : where + ": field " + f + ": required key is missing");
+    }
+  auto integer = [&](const char* f, const char* what) -> std::int64_t {
+    const auto& v = obj.at(f);
+    if (v.is_number_integer()) return v.get<std::int64_t>();
+    if (v.is_number_float() && v.get<double>() == std::trunc(v.get<double>()) && std::fabs(v.get<double>()) < 9e15)
+      return static_cast<std::int64_t>(v.get<double>());
+    fail(f, what);
+    return 0;
+  };
+  auto number = [&](const char* f) -> double {
+    const auto& v = obj.at(f);
+    if (!v.is_number()) fail(f, "expected a non-negative number");
+    return v.get<double>();
+  };
+  Job j;
+  const auto& id = obj.at("id");
+  if (id.is_string()) j.id = id.get<std::string>();
+  else if (id.is_number_integer()) j.id = std::to_string(id.get<std::int64_t>());
+  else fail("id", "expected a non-empty string");
+  if (obj.contains("kind")) {
+    const auto& k = obj.at("kind");
+    if (!k.is_string() || !parse_job_kind(k.get<std::string>(), j.kind))
+      fail("kind", "expected one of \"training\", \"inference\", \"preprocessing\"");
+  }
+  j.submit_s = number("submit_s");
+  j.duration_s = number("duration_s");
+  j.req.cpu_milli = integer("cpu_milli", "expected a non-negative integer");
+  j.req.memory_mib = integer("memory_mib", "expected a non-negative integer");
+  j.req.num_gpu = static_cast<std::int32_t>(std::clamp<std::int64_t>(integer("num_gpu", "expected an integer from 0 to 64"), -1, 65));
+  j.req.gpu_milli = static_cast<std::int32_t>(std::clamp<std::int64_t>(integer("gpu_milli", "expected an integer from 0 to 1000"), -1, 1001));
+  if (obj.contains("gpu_models")) {
+    const auto& m = obj.at("gpu_models");
+    if (m.is_string()) {
+      j.req.model_mask = parse_models(m.get<std::string>(), models, fail);
+    } else if (m.is_array()) {
+      for (const auto& e : m) {
+        if (!e.is_string()) fail("gpu_models", "expected a string or an array of model names");
+        j.req.model_mask |= parse_models(e.get<std::string>(), models, fail);
+      }
+    } else {
+      fail("gpu_models", "expected a string or an array of model names");
+    }
+  }
+  if (obj.contains("priority"))
+    j.priority = static_cast<std::int32_t>(std::clamp<std::int64_t>(integer("priority", "expected an integer"), INT32_MIN, INT32_MAX));
+  check_job(j, fail);
+  return j;
+}
+
+std::vector<Job> read_csv_trace(const std::filesystem::path& file, const GpuModels& models) {
+  csv::Reader reader(file);
+  std::vector<std::string> row;
+  if (!reader.next(row)) throw InputError(reader.label() + ": empty file, expected a header line");
+  const std::string header_at = reader.label() + ":" + std::to_string(reader.line());
+  std::vector<int> col(kFields.size(), -1);
+  for (std::size_t c = 0; c < row.size(); ++c) {
+    const auto& name = row[c];
+    int f = -1;
+    for (std::size_t k = 0; k < kFields.size(); ++k)
+      if (kFields[k] == name) f = static_cast<int>(k);
+    if (f < 0) {
+      const auto hint = csv::closest(name, kFields);
+      throw InputError(header_at + ": column " + std::to_string(c + 1) + ": unknown column " + json_quoted(name) +
+                       (hint.empty() ? "; expected columns: id, kind, submit_s, duration_s, cpu_milli, memory_mib, "
+                                       "num_gpu, gpu_milli, gpu_models, priority"
+                                     : "; did you mean \"" + hint + "\"?"));
+    }
+    if (col[static_cast<std::size_t>(f)] >= 0) throw InputError(header_at + ": column " + json_quoted(name) + " appears twice");
+    col[static_cast<std::size_t>(f)] = static_cast<int>(c);
+  }
+  for (const auto& r : kRequired) {
+    std::size_t k = 0;
+    while (kFields[k] != r) ++k;
+    if (col[k] < 0) throw InputError(header_at + ": missing required column " + json_quoted(r));
+  }
+  std::vector<Job> jobs;
+  std::unordered_set<std::string> ids;
+  while (reader.next(row)) {
+    const std::string at = reader.label() + ":" + std::to_string(reader.line());
+    if (row.size() != static_cast<std::size_t>(std::count_if(col.begin(), col.end(), [](int c) { return c >= 0; })) &&
+        row.size() < static_cast<std::size_t>(*std::max_element(col.begin(), col.end()) + 1))
+      throw InputError(at + ": expected " + std::to_string(*std::max_element(col.begin(), col.end()) + 1) +
+                       " fields, got " + std::to_string(row.size()));
+    auto cell = [&](std::size_t k) -> const std::string& { return row[static_cast<std::size_t>(col[k])]; };
+    Fail fail = [&](const std::string& field, const std::string& what) {
+      std::size_t k = 0;
+      while (kFields[k] != field) ++k;
+      throw InputError(at + ": column " + field + ": " + what + (col[k] >= 0 ? ", got " + json_quoted(cell(k)) : ""));
+    };
+    auto integer = [&](std::size_t k, const char* what) -> std::int64_t {
+      auto v = csv::parse_int(cell(k));
+      if (!v) fail(kFields[k], what);
+      return *v;
+    };
+    auto number = [&](std::size_t k) -> double {
+      auto v = csv::parse_double(cell(k));
+      if (!v) fail(kFields[k], "expected a non-negative number");
+      return *v;
+    };
+    Job j;
+    j.id = cell(0);
+    if (col[1] >= 0 && !cell(1).empty() && !parse_job_kind(cell(1), j.kind))
+      fail("kind", "expected one of \"training\", \"inference\", \"preprocessing\"");
+    j.submit_s = number(2);
+    j.duration_s = number(3);
+    j.req.cpu_milli = integer(4, "expected a non-negative integer");
+    j.req.memory_mib = integer(5, "expected a non-negative integer");
+    j.req.num_gpu = static_cast<std::int32_t>(std::clamp<std::int64_t>(integer(6, "expected an integer from 0 to 64"), -1, 65));
+    j.req.gpu_milli = static_cast<std::int32_t>(std::clamp<std::int64_t>(integer(7, "expected an integer from 0 to 1000"), -1, 1001));
+    if (col[8] >= 0) j.req.model_mask = parse_models(cell(8), models, fail);
+    if (col[9] >= 0 && !cell(9).empty())
+      j.priority = static_cast<std::int32_t>(std::clamp<std::int64_t>(integer(9, "expected an integer"), INT32_MIN, INT32_MAX));
+    check_job(j, fail);
+    if (!ids.insert(j.id).second) fail("id", "duplicate job id");
+    jobs.push_back(std::move(j));
+  }
+  return jobs;
+}
+
+std::vector<Job> read_jsonl_trace(const std::filesystem::path& file, const GpuModels& models) {
+  std::ifstream in(file, std::ios::binary);
+  const std::string label = file.string();
+  if (!in) throw InputError(label + ": cannot open file");
+  std::vector<Job> jobs;
+  std::unordered_set<std::string> ids;
+  std::string line;
+  for (std::int64_t n = 1; std::getline(in, line); ++n) {
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    if (line.find_first_not_of(" \t") == std::string::npos) continue;
+    const std::string at = label + ":" + std::to_string(n);
+    nlohmann::json obj;
+    try {
+      obj = nlohmann::json::parse(line);
+    } catch (const nlohmann::json::parse_error& e) {
+      throw InputError(at + ": malformed JSON at column " + std::to_string(e.byte) + ": expected one job object per line");
+    }
+    Job j = job_from_json(obj, models, at, false);
+    if (!ids.insert(j.id).second) throw InputError(at + ": field id: duplicate job id " + json_quoted(j.id));
+    jobs.push_back(std::move(j));
+  }
+  return jobs;
+}
+
+void write_csv_trace(std::ostream& os, const std::vector<Job>& jobs, const GpuModels& models) {
+  os << "id,kind,submit_s,duration_s,cpu_milli,memory_mib,num_gpu,gpu_milli,gpu_models,priority\n";
+  os << std::setprecision(17);
+  for (const auto& j : jobs) {
+    std::string m;
+    for (int i = 0; i < models.size(); ++i)
+      if ((j.req.model_mask >> i) & 1u) m += (m.empty() ? "" : "|") + models.name(i);
+    os << j.id << ',' << to_string(j.kind) << ',' << j.submit_s << ',' << j.duration_s << ',' << j.req.cpu_milli << ','
+       << j.req.memory_mib << ',' << j.req.num_gpu << ',' << j.req.gpu_milli << ',' << m << ',' << j.priority << '\n';
+  }
+}
+
+} // namespace fleetsim

@@ -1,0 +1,22 @@
+#pragma once
+// Turns a validated scenario into the run's inputs: the cluster state and the job list.
+#include <vector>
+
+#include "sim/cluster.hpp"
+#include "sim/job.hpp"
+#include "sim/models.hpp"
+#include "sim/scenario.hpp"
+
+namespace fleetsim {
+
+struct RunInputs {
+  GpuModels models;
+  ClusterState cluster;
+  std::vector<Job> jobs;
+};
+
+/// @brief Builds the cluster and reads the workload (trace file or inline jobs).
+/// Throws InputError with file:line or JSON pointer on bad data.
+RunInputs load_inputs(const Scenario& scenario);
+
+} // namespace fleetsim
