@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -18,6 +19,9 @@ public:
   bool get_bool(const std::string& key, bool fallback) const;
   /// @brief A finite number >= min.
   double get_number(const std::string& key, double fallback, double min) const;
+  /// @brief One of `allowed`; the error lists them.
+  std::string get_string(const std::string& key, const std::string& fallback,
+                         const std::vector<std::string>& allowed) const;
   std::uint64_t seed() const { return seed_; }
 
 private:
@@ -34,5 +38,10 @@ std::unique_ptr<PlacementPolicy> make_first_fit(const ParamReader&);
 std::unique_ptr<PlacementPolicy> make_best_fit(const ParamReader&);
 std::unique_ptr<PlacementPolicy> make_worst_fit(const ParamReader&);
 std::unique_ptr<PlacementPolicy> make_random(const ParamReader&);
+// The FGD paper's scoring policies (policies/sharing.cpp, policies/fgd.cpp).
+std::unique_ptr<PlacementPolicy> make_dot_product(const ParamReader&);
+std::unique_ptr<PlacementPolicy> make_gpu_clustering(const ParamReader&);
+std::unique_ptr<PlacementPolicy> make_gpu_packing(const ParamReader&);
+std::unique_ptr<PlacementPolicy> make_fgd(const ParamReader&);
 
 } // namespace fleetsim::policies

@@ -1,9 +1,9 @@
-// Built-in placement policies for whole-node scoring: first-fit, best-fit, worst-fit, random.
+// Built-in placement policies: first-fit, worst-fit, random. best-fit and the other scoring
+// policies of the FGD paper live in sharing.cpp and fgd.cpp.
 #include "policies/placement.hpp"
 
-#include <limits>
-
 #include "policies/builtin.hpp"
+#include "policies/scoring.hpp"
 #include "sim/rng.hpp"
 
 namespace fleetsim::policies {
@@ -40,13 +40,12 @@ public:
   }
 };
 
-/// Sum over the node's resources of (free after placement / capacity), each weighted.
-/// best-fit takes the node with the least leftover, worst-fit the most; lowest index on ties.
-class LeftoverFit final : public PlacementPolicy {
+/// Sum over the node's resources of (free after placement / capacity), each weighted; the
+/// node with the most leftover wins (spreads load), lowest index on ties.
+class WorstFit final : public PlacementPolicy {
 public:
-  LeftoverFit(bool best, double w_gpu, double w_cpu, double w_mem)
-      : best_(best), w_gpu_(w_gpu), w_cpu_(w_cpu), w_mem_(w_mem) {}
-  std::string_view name() const override { return best_ ? "best-fit" : "worst-fit"; }
+  WorstFit(double w_gpu, double w_cpu, double w_mem) : w_gpu_(w_gpu), w_cpu_(w_cpu), w_mem_(w_mem) {}
+  std::string_view name() const override { return "worst-fit"; }
   std::optional<Allocation> place(const Job& job, const ClusterState& c) override {
     const Request& r = job.req;
     int chosen = -1;
@@ -60,7 +59,7 @@ public:
       if (nd.cpu_milli > 0) s += w_cpu_ * double(c.free_cpu_milli(n) - r.cpu_milli) / double(nd.cpu_milli);
       if (nd.memory_mib > 0)
         s += w_mem_ * double(c.free_memory_mib(n) - r.memory_mib) / double(nd.memory_mib);
-      if (chosen < 0 || (best_ ? s < chosen_score : s > chosen_score)) {
+      if (chosen < 0 || s > chosen_score) {
         chosen = n;
         chosen_score = s;
       }
@@ -70,22 +69,32 @@ public:
   }
 
 private:
-  bool best_;
   double w_gpu_, w_cpu_, w_mem_;
 };
 
-/// Uniform choice among the nodes that fit, from the scenario's seed.
+/// The FGD paper's random policy: a node uniform among those that fit; a shared request gets a
+/// GPU uniform among the GPUs with enough free milli (fully free ones included); whole GPUs are
+/// the lowest-index free ones. Draws come from the scenario seed.
 class RandomFit final : public PlacementPolicy {
 public:
-  explicit RandomFit(std::uint64_t seed) : rng_(seed) {}
+  explicit RandomFit(std::uint64_t seed) : rng_(stream_seed(seed, "random")) {}
   std::string_view name() const override { return "random"; }
   std::optional<Allocation> place(const Job& job, const ClusterState& c) override {
+    const Request& r = job.req;
     feasible_.clear();
     for (int n = 0; n < c.num_nodes(); ++n)
-      if (c.fits(n, job.req)) feasible_.push_back(n);
+      if (c.fits(n, r)) feasible_.push_back(n);
     if (feasible_.empty()) return std::nullopt;
     const int n = feasible_[rng_.below(feasible_.size())];
-    return allocate_on_node(c, n, job.req);
+    if (!is_sharing(r)) return allocate_on_node(c, n, r);
+    const auto free = c.gpu_free(n);
+    std::uint64_t fit = 0;
+    for (auto f : free) fit += f >= r.gpu_milli;
+    auto pick = rng_.below(fit);
+    Allocation a{n, r.cpu_milli, r.memory_mib, {}};
+    for (int g = 0; g < static_cast<int>(free.size()); ++g)
+      if (free[g] >= r.gpu_milli && pick-- == 0) a.gpus.push_back({g, r.gpu_milli});
+    return a;
   }
 
 private:
@@ -93,19 +102,12 @@ private:
   std::vector<int> feasible_;
 };
 
-LeftoverFit* make_leftover(bool best, const ParamReader& p) {
-  return new LeftoverFit(best, p.get_number("weight_gpu", 1.0, 0.0), p.get_number("weight_cpu", 1.0, 0.0),
-                         p.get_number("weight_memory", 1.0, 0.0));
-}
-
 } // namespace
 
 std::unique_ptr<PlacementPolicy> make_first_fit(const ParamReader&) { return std::make_unique<FirstFit>(); }
-std::unique_ptr<PlacementPolicy> make_best_fit(const ParamReader& p) {
-  return std::unique_ptr<PlacementPolicy>(make_leftover(true, p));
-}
 std::unique_ptr<PlacementPolicy> make_worst_fit(const ParamReader& p) {
-  return std::unique_ptr<PlacementPolicy>(make_leftover(false, p));
+  return std::make_unique<WorstFit>(p.get_number("weight_gpu", 1.0, 0.0), p.get_number("weight_cpu", 1.0, 0.0),
+                                    p.get_number("weight_memory", 1.0, 0.0));
 }
 std::unique_ptr<PlacementPolicy> make_random(const ParamReader& p) { return std::make_unique<RandomFit>(p.seed()); }
 

@@ -31,9 +31,15 @@ const std::vector<Entry<QueuePolicy>>& queue_list() {
 const std::vector<Entry<PlacementPolicy>>& placement_list() {
   static const std::vector<Entry<PlacementPolicy>> list = {
       {"first-fit", "lowest-index node that fits", {}, make_first_fit},
-      {"best-fit", "node with the least weighted leftover (GPU, CPU, memory) after placement", {"weight_gpu", "weight_cpu", "weight_memory"}, make_best_fit},
+      {"best-fit", "least weighted leftover after placement, as an integer score (FGD paper; params.weight_cpu 0.5, "
+                   "weight_gpu 0.5, weight_memory 0, tie_break \"random\")",
+       {"weight_gpu", "weight_cpu", "weight_memory", "tie_break"}, make_best_fit},
       {"worst-fit", "node with the most weighted leftover after placement (spreads load)", {"weight_gpu", "weight_cpu", "weight_memory"}, make_worst_fit},
-      {"random", "uniform among the nodes that fit, seeded by the scenario seed", {}, make_random},
+      {"random", "uniform among the nodes that fit, and among the fitting GPUs for a shared GPU; seeded", {}, make_random},
+      {"dot-product", "Tetris alignment: least dot product of free (CPU, GPU) and request (FGD paper; params.tie_break)", {"tie_break"}, make_dot_product},
+      {"gpu-packing", "used GPUs first, then used nodes, then idle small nodes (FGD paper; params.tie_break)", {"tie_break"}, make_gpu_packing},
+      {"gpu-clustering", "nodes holding the same kind of GPU request (shared, k GPUs) first (FGD paper; params.tie_break)", {"tie_break"}, make_gpu_clustering},
+      {"fgd", "fragmentation gradient descent: least growth of expected GPU fragmentation (FGD paper; params.tie_break)", {"tie_break"}, make_fgd},
   };
   return list;
 }
@@ -125,6 +131,18 @@ double ParamReader::get_number(const std::string& key, double fallback, double m
     throw InputError("/policy/params/" + key + ": expected a number >= " + nlohmann::json(min).dump() +
                      ", got " + v.dump());
   return v.get<double>();
+}
+
+std::string ParamReader::get_string(const std::string& key, const std::string& fallback,
+                                    const std::vector<std::string>& allowed) const {
+  if (!params_.is_object() || !params_.contains(key)) return fallback;
+  const auto& v = params_.at(key);
+  std::string list;
+  for (const auto& a : allowed) list += (list.empty() ? "\"" : ", \"") + a + "\"";
+  if (v.is_string())
+    for (const auto& a : allowed)
+      if (a == v.get<std::string>()) return a;
+  throw InputError("/policy/params/" + key + ": expected one of " + list + ", got " + v.dump());
 }
 
 } // namespace fleetsim::policies

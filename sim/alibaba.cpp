@@ -9,7 +9,14 @@
 namespace fleetsim::alibaba {
 namespace {
 
-std::string quoted(std::string_view s) { return "\"" + std::string(s) + "\""; }
+std::string dq(std::string_view s) {
+  std::string q;
+  q.reserve(s.size() + 2);
+  q.push_back('"');
+  q.append(s);
+  q.push_back('"');
+  return q;
+}
 
 std::string joined(const std::vector<std::string>& v) {
   std::string s;
@@ -29,14 +36,14 @@ public:
         if (known[i] == row[c]) k = static_cast<int>(i);
       if (k < 0) {
         const auto hint = csv::closest(row[c], known);
-        throw InputError(at + ": column " + std::to_string(c + 1) + ": unknown column " + quoted(row[c]) +
-                         (hint.empty() ? "; expected columns: " + joined(known) : "; did you mean " + quoted(hint) + "?"));
+        throw InputError(at + ": column " + std::to_string(c + 1) + ": unknown column " + dq(row[c]) +
+                         (hint.empty() ? "; expected columns: " + joined(known) : "; did you mean " + dq(hint) + "?"));
       }
-      if (index_[static_cast<std::size_t>(k)] >= 0) throw InputError(at + ": column " + quoted(row[c]) + " appears twice");
+      if (index_[static_cast<std::size_t>(k)] >= 0) throw InputError(at + ": column " + dq(row[c]) + " appears twice");
       index_[static_cast<std::size_t>(k)] = static_cast<int>(c);
     }
     for (std::size_t i = 0; i < required; ++i)
-      if (index_[i] < 0) throw InputError(at + ": missing column " + quoted(known[i]) + "; expected columns: " + joined(known));
+      if (index_[i] < 0) throw InputError(at + ": missing column " + dq(known[i]) + "; expected columns: " + joined(known));
     width_ = row.size();
   }
   bool has(std::size_t k) const { return index_[k] >= 0; }
@@ -59,7 +66,7 @@ struct Row {
 
   std::string at() const { return reader.label() + ":" + std::to_string(reader.line()); }
   [[noreturn]] void fail(std::size_t k, const std::string& what) const {
-    throw InputError(at() + ": column " + known[k] + ": " + what + ", got " + quoted(text(k)));
+    throw InputError(at() + ": column " + known[k] + ": " + what + ", got " + dq(text(k)));
   }
   const std::string& text(std::size_t k) const { return header.field(fields, k); }
   std::int64_t integer(std::size_t k, std::int64_t lo, std::int64_t hi, const std::string& what) const {
@@ -88,7 +95,7 @@ const std::vector<std::string> kPodColumns = {"name",     "cpu_milli",     "memo
                                               "creation_time", "deletion_time", "scheduled_time"};
 enum PodCol : std::size_t { kName, kCpu, kMem, kNumGpu, kGpuMilli, kSpec, kQos, kPhase, kCreation, kDeletion, kScheduled };
 
-const std::vector<std::string> kQos = {"LS", "BE", "Burstable", "Guaranteed"};
+const std::vector<std::string> kQosValues = {"LS", "BE", "Burstable", "Guaranteed"};
 const std::vector<std::string> kPhases = {"Running", "Succeeded", "Failed", "Pending"};
 
 void check_enum(const Row& r, std::size_t k, const std::vector<std::string>& allowed) {
@@ -187,14 +194,14 @@ std::vector<Pod> read_pod_list(const std::filesystem::path& file, const GpuModel
         if (!name.empty()) {
           const auto id = models.find(name);
           if (!id)
-            r.fail(kSpec, "unknown GPU model " + quoted(name) + "; the cluster has: " +
+            r.fail(kSpec, "unknown GPU model " + dq(name) + "; the cluster has: " +
                               (models.size() == 0 ? std::string("no GPUs") : joined(models.names())));
           j.req.model_mask |= std::uint64_t{1} << *id;
         }
         start = end + 1;
       }
     }
-    check_enum(r, kQos, kQos);
+    check_enum(r, kQos, kQosValues);
     check_enum(r, kPhase, kPhases);
     if (header.has(kQos)) p.qos = r.text(kQos);
     if (header.has(kPhase)) p.phase = r.text(kPhase);

@@ -186,7 +186,8 @@ nlohmann::ordered_json scenario_schema() {
   ojson schema;
   schema["$schema"] = "https://json-schema.org/draft/2020-12/schema";
   schema["title"] = "fleetsim scenario";
-  for (auto& [k, v] : spec::to_schema(spec::scenario()).items()) schema[k] = v;
+  const ojson body = spec::to_schema(spec::scenario());
+  for (const auto& [k, v] : body.items()) schema[k] = v;
   return schema;
 }
 

@@ -24,6 +24,20 @@ Spec of(Type type, std::string description) {
 }
 } // namespace
 
+Spec Spec::min(double v) && { minimum = v; return std::move(*this); }
+Spec Spec::above(double v) && { minimum = v; exclusive_min = true; return std::move(*this); }
+Spec Spec::max(double v) && { maximum = v; return std::move(*this); }
+Spec Spec::def(ojson v) && { default_value = std::move(v); return std::move(*this); }
+Spec Spec::not_empty() && { non_empty = true; return std::move(*this); }
+Spec Spec::one_of(std::vector<std::string> v) && { choices = std::move(v); return std::move(*this); }
+Spec Spec::suggest(std::vector<std::string> v) && { examples = std::move(v); return std::move(*this); }
+Spec Spec::exactly_one(std::vector<std::string> keys) && { exactly_one_of = std::move(keys); return std::move(*this); }
+Spec Spec::needs_if_positive(std::string key, std::string other) && {
+  needed_if_positive.emplace_back(std::move(key), std::move(other));
+  return std::move(*this);
+}
+Spec Spec::unique(std::string key) && { unique_by = std::move(key); return std::move(*this); }
+
 Spec object(std::string d, std::vector<Field> f) {
   Spec s = of(Type::object, std::move(d));
   s.fields = std::move(f);
@@ -106,19 +120,17 @@ std::string lower(std::string s) {
   return s;
 }
 
+/// Edit distance counting a swap of two neighbours as one edit ("nmae" -> "name" is 1).
 std::size_t edit_distance(const std::string& a, const std::string& b) {
-  std::vector<std::size_t> row(b.size() + 1);
-  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
-  for (std::size_t i = 1; i <= a.size(); ++i) {
-    std::size_t diag = row[0];
-    row[0] = i;
+  std::vector<std::vector<std::size_t>> d(a.size() + 1, std::vector<std::size_t>(b.size() + 1));
+  for (std::size_t i = 0; i <= a.size(); ++i) d[i][0] = i;
+  for (std::size_t j = 0; j <= b.size(); ++j) d[0][j] = j;
+  for (std::size_t i = 1; i <= a.size(); ++i)
     for (std::size_t j = 1; j <= b.size(); ++j) {
-      std::size_t up = row[j];
-      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diag + (a[i - 1] == b[j - 1] ? 0 : 1)});
-      diag = up;
+      d[i][j] = std::min({d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1]) d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
     }
-  }
-  return row[b.size()];
+  return d[a.size()][b.size()];
 }
 
 std::string quoted_list(const std::vector<std::string>& v, const char* last_sep) {
@@ -205,9 +217,11 @@ private:
 
   void check_object(ojson& v, const Spec& s, const std::string& ptr) const {
     expect(v.is_object(), v, s, ptr);
-    for (auto& [k, child] : v.items()) {
+    for (auto item : v.items()) {
+      const std::string& k = item.key();
+      ojson& child = item.value();
       std::string at = ptr + "/" + pointer_token(k);
-      auto f = std::find_if(s.fields.begin(), s.fields.end(), [&](const Field& f) { return f.key == k; });
+      auto f = std::find_if(s.fields.begin(), s.fields.end(), [&](const Field& g) { return g.key == k; });
       if (f == s.fields.end()) fail(at, unknown_key(k, s));
       if (!f->only_with.empty() && !v.contains(f->only_with))
         fail(at, "allowed only together with \"" + f->only_with + "\"");

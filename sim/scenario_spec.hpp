@@ -35,19 +35,16 @@ struct Spec {
   std::shared_ptr<const Spec> items;        ///< arrays: every element
   std::string unique_by;                    ///< arrays of objects: values of this key are distinct
 
-  Spec min(double v) && { minimum = v; return std::move(*this); }
-  Spec above(double v) && { minimum = v; exclusive_min = true; return std::move(*this); }
-  Spec max(double v) && { maximum = v; return std::move(*this); }
-  Spec def(nlohmann::ordered_json v) && { default_value = std::move(v); return std::move(*this); }
-  Spec not_empty() && { non_empty = true; return std::move(*this); }
-  Spec one_of(std::vector<std::string> v) && { choices = std::move(v); return std::move(*this); }
-  Spec suggest(std::vector<std::string> v) && { examples = std::move(v); return std::move(*this); }
-  Spec exactly_one(std::vector<std::string> keys) && { exactly_one_of = std::move(keys); return std::move(*this); }
-  Spec needs_if_positive(std::string key, std::string other) && {
-    needed_if_positive.emplace_back(std::move(key), std::move(other));
-    return std::move(*this);
-  }
-  Spec unique(std::string key) && { unique_by = std::move(key); return std::move(*this); }
+  Spec min(double v) &&;                  ///< inclusive lower bound
+  Spec above(double v) &&;                ///< exclusive lower bound
+  Spec max(double v) &&;                  ///< inclusive upper bound
+  Spec def(nlohmann::ordered_json v) &&;  ///< default value (filled in by the validator)
+  Spec not_empty() &&;
+  Spec one_of(std::vector<std::string> values) &&;
+  Spec suggest(std::vector<std::string> values) &&;
+  Spec exactly_one(std::vector<std::string> keys) &&;
+  Spec needs_if_positive(std::string key, std::string other) &&;
+  Spec unique(std::string key) &&;
 };
 
 /// @brief One key of an object.

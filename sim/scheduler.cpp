@@ -18,7 +18,25 @@ std::string_view to_string(JobStatus s) {
 
 Scheduler::Scheduler(ClusterState& cluster, const std::vector<Job>& jobs, policies::QueuePolicy& queue,
                      policies::PlacementPolicy& placement)
-    : cluster_(cluster), jobs_(jobs), queue_(queue), placement_(placement), records_(jobs.size()) {}
+    : cluster_(cluster), jobs_(jobs), queue_(queue), placement_(placement), records_(jobs.size()),
+      is_dirty_(static_cast<std::size_t>(cluster.num_nodes()), 0) {}
+
+Request Scheduler::request_of(const ShapeKey& k) {
+  Request r;
+  std::tie(r.cpu_milli, r.memory_mib, r.num_gpu, r.gpu_milli, r.model_mask) = k;
+  return r;
+}
+
+bool Scheduler::still_failing(const ShapeKey& k) const {
+  bool failed_before = false;
+  for (const auto& f : failed_prev_)
+    if (dominates(k, f)) { failed_before = true; break; }
+  if (!failed_before) return false;
+  const Request r = request_of(k);
+  for (int n : dirty_)
+    if (cluster_.fits(n, r)) return false;
+  return true;
+}
 
 bool Scheduler::ByPolicy::operator()(int a, int b) const {
   const Job& ja = s->jobs_[static_cast<std::size_t>(a)];
@@ -59,13 +77,23 @@ void Scheduler::complete(int j, double now) {
   auto& rec = records_[static_cast<std::size_t>(j)];
   if (rec.status != JobStatus::running) throw std::logic_error("completion of a job that is not running");
   cluster_.release(rec.alloc);
+  if (!is_dirty_[static_cast<std::size_t>(rec.alloc.node)]) {
+    is_dirty_[static_cast<std::size_t>(rec.alloc.node)] = 1;
+    dirty_.push_back(rec.alloc.node);
+  }
   rec.status = JobStatus::completed;
   rec.finish_s = now;
   --running_;
 }
 
 void Scheduler::schedule(double now, std::vector<int>& started) {
-  if (queued_ == 0) return;
+  if (queued_ == 0) {
+    // Nothing waits: forget what failed, since the next arrivals meet a changed cluster.
+    failed_prev_.clear();
+    for (int n : dirty_) is_dirty_[static_cast<std::size_t>(n)] = 0;
+    dirty_.clear();
+    return;
+  }
   // A k-way merge of the shape lanes in queue order. When a job does not fit, nothing that
   // dominates its shape can fit during this pass (resources only shrink), so its whole lane and
   // every dominating lane drop out: a pass costs O(placements + shapes), not O(queue).
@@ -83,8 +111,12 @@ void Scheduler::schedule(double now, std::vector<int>& started) {
     Head h = heads.top();
     heads.pop();
     bool hopeless = false;
-    for (const auto* f : failed_)
-      if (dominates(h.lane->first, *f)) { hopeless = true; break; }
+    for (const auto& f : failed_)
+      if (dominates(h.lane->first, f)) { hopeless = true; break; }
+    if (!hopeless && still_failing(h.lane->first)) {
+      hopeless = true;
+      failed_.push_back(h.lane->first);
+    }
     if (hopeless) {
       if (queue_.blocking()) break;
       continue;
@@ -93,8 +125,8 @@ void Scheduler::schedule(double now, std::vector<int>& started) {
     ++placement_calls_;
     auto alloc = placement_.place(job, cluster_);
     if (!alloc) {
+      failed_.push_back(h.lane->first);
       if (queue_.blocking()) break;
-      failed_.push_back(&h.lane->first);
       continue;
     }
     if (alloc->cpu_milli != job.req.cpu_milli || alloc->memory_mib != job.req.memory_mib ||
@@ -114,7 +146,12 @@ void Scheduler::schedule(double now, std::vector<int>& started) {
     started.push_back(h.job);
     h.lane->second.erase(h.lane->second.begin());
     if (!h.lane->second.empty()) heads.push({*h.lane->second.begin(), h.lane});
+    else lanes_.erase(h.lane);  // no other head refers to it
   }
+  // What failed now fails until some node gains resources; remember it for the next pass.
+  failed_prev_.swap(failed_);
+  for (int n : dirty_) is_dirty_[static_cast<std::size_t>(n)] = 0;
+  dirty_.clear();
 }
 
 } // namespace fleetsim

@@ -53,6 +53,10 @@ private:
 
   static ShapeKey key(const Request& r) { return {r.cpu_milli, r.memory_mib, r.num_gpu, r.gpu_milli, r.model_mask}; }
   static bool dominates(const ShapeKey& big, const ShapeKey& small);
+  static Request request_of(const ShapeKey& k);
+  /// True when `k` cannot fit anywhere: it failed at the end of the last pass and none of the
+  /// nodes that gained resources since then can hold it now.
+  bool still_failing(const ShapeKey& k) const;
 
   ClusterState& cluster_;
   const std::vector<Job>& jobs_;
@@ -62,7 +66,10 @@ private:
   std::map<ShapeKey, Lane> lanes_;
   std::size_t queued_ = 0, running_ = 0;
   std::uint64_t placement_calls_ = 0;
-  std::vector<const ShapeKey*> failed_;  // scratch, per pass
+  std::vector<ShapeKey> failed_;       // shapes that fit no node, this pass
+  std::vector<ShapeKey> failed_prev_;  // shapes that fit no node at the end of the last pass
+  std::vector<int> dirty_;             // nodes that gained resources since the last pass
+  std::vector<char> is_dirty_;
 };
 
 } // namespace fleetsim

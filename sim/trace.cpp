@@ -11,6 +11,7 @@
 
 #include "sim/csv.hpp"
 #include "sim/error.hpp"
+#include "sim/report.hpp"
 
 namespace fleetsim {
 namespace {
@@ -225,12 +226,11 @@ std::vector<Job> read_jsonl_trace(const std::filesystem::path& file, const GpuMo
 
 void write_csv_trace(std::ostream& os, const std::vector<Job>& jobs, const GpuModels& models) {
   os << "id,kind,submit_s,duration_s,cpu_milli,memory_mib,num_gpu,gpu_milli,gpu_models,priority\n";
-  os << std::setprecision(17);
   for (const auto& j : jobs) {
     std::string m;
     for (int i = 0; i < models.size(); ++i)
       if ((j.req.model_mask >> i) & 1u) m += (m.empty() ? "" : "|") + models.name(i);
-    os << j.id << ',' << to_string(j.kind) << ',' << j.submit_s << ',' << j.duration_s << ',' << j.req.cpu_milli << ','
+    os << j.id << ',' << to_string(j.kind) << ',' << format_double(j.submit_s) << ',' << format_double(j.duration_s) << ',' << j.req.cpu_milli << ','
        << j.req.memory_mib << ',' << j.req.num_gpu << ',' << j.req.gpu_milli << ',' << m << ',' << j.priority << '\n';
   }
 }

@@ -154,7 +154,7 @@ TEST_CASE("wrong types and out-of-range values name the pointer, the expectation
   CHECK(error_of(json::array({1})) == "scenario.json: expected an object, got [1]");
   CHECK(error_of(with(d, "/description", std::vector<int>(40, 1000))) ==
         "scenario.json: /description: expected a string, got "
-        "[1000,1000,1000,1000,1000,1000,1000,1000,1000,1000,1000,1000,1000,1000,1000,1000,1000,1000,1000,10...");
+        "[1000,1000,1000,1000,1000,1000,1000,1000,1000,1000,1000,1000,1000,1000,1000,1...");
 }
 
 TEST_CASE("integral floats are integers") {
