@@ -1,5 +1,7 @@
 #include <chrono>
 
+#include <sys/resource.h>
+
 #include "sim/report.hpp"
 #include "sim/run.hpp"
 #include "sim/workload.hpp"
@@ -41,6 +43,9 @@ RunReport run_scenario(const Scenario& sc, const RunOptions& opt) {
   if (opt.timing) {
     run["wall_s"] = wall;
     run["platform_build_s"] = res.platform.build_s;
+    struct rusage ru {};
+    ::getrusage(RUSAGE_SELF, &ru);
+    run["peak_rss_mib"] = static_cast<double>(ru.ru_maxrss) / 1024.0;
   }
   s["run"] = run;
 
