@@ -11,6 +11,7 @@
 #include <xbt/log.h>
 
 #include "policies/registry.hpp"
+#include "policies/scoring.hpp"
 #include "sim/platform.hpp"
 #include "sim/progress.hpp"
 #include "sim/scenario.hpp"
@@ -71,7 +72,8 @@ private:
     started_.clear();
     sched_.schedule(now, started_);
     for (int j : started_) completions_.emplace(now + jobs_[static_cast<std::size_t>(j)].duration_s, j);
-    util_.observe(now, sched_.queue_length(), sched_.running());
+    util_.observe(now, sched_.queue_length(), sched_.running(), sched_.touched_nodes());
+    sched_.clear_touched();
     progress_.update(done_, now);
     arm();
   }
@@ -93,9 +95,13 @@ private:
 } // namespace
 
 RunResult run_simulation(const Scenario& sc, ClusterState& cluster, const std::vector<Job>& jobs,
-                         const EngineOptions& opt) {
+                         const EngineOptions& opt, std::shared_ptr<const FragTarget> frag) {
   auto queue = policies::make_queue(sc.policy.queue, sc.policy.params);
   auto placement = policies::make_placement(sc.policy.placement, sc.policy.params, sc.seed);
+  if (frag)
+    if (auto* aware = dynamic_cast<policies::FragAware*>(placement.get())) aware->set_frag_target(frag);
+  std::optional<FragTracker> tracker;
+  if (frag && !frag->empty() && cluster.num_gpus() > 0) tracker.emplace(*frag, cluster);
 
   if (!opt.verbose) xbt_log_control_set("root.thresh:critical");
   int argc = 1;
@@ -111,7 +117,7 @@ RunResult run_simulation(const Scenario& sc, ClusterState& cluster, const std::v
   out.platform.links = platform.links;
 
   Scheduler sched(cluster, jobs, *queue, *placement);
-  UtilizationObserver util(cluster, opt.keep_series);
+  UtilizationObserver util(cluster, opt.keep_series, tracker ? &*tracker : nullptr);
   ProgressBar progress(jobs.size(), opt.progress, "jobs");
   Driver driver(cluster, jobs, sched, util, sc.workload.horizon_s, progress);
   driver.start();

@@ -3,11 +3,13 @@
 // platform, owns the process's one simgrid::s4u::Engine, and drives the run from maestro with
 // kernel timers: SimGrid's clock, SimGrid's event delivery, no actor per job.
 #include <cstdint>
+#include <memory>
 #include <vector>
 
 #include <nlohmann/json.hpp>
 
 #include "sim/cluster.hpp"
+#include "sim/fragmentation.hpp"
 #include "sim/job.hpp"
 #include "sim/metrics.hpp"
 #include "sim/scheduler.hpp"
@@ -39,7 +41,9 @@ struct RunResult {
 
 /// @brief Runs `jobs` on `cluster` with the scenario's policies. One call per process
 /// (SimGrid allows one engine per process). Throws InputError for bad policy names/params.
+/// `frag` (optional) is the fragmentation target: tracked over time and given to
+/// fragmentation-aware placement policies.
 RunResult run_simulation(const Scenario& scenario, ClusterState& cluster, const std::vector<Job>& jobs,
-                         const EngineOptions& options);
+                         const EngineOptions& options, std::shared_ptr<const FragTarget> frag = nullptr);
 
 } // namespace fleetsim

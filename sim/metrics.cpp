@@ -6,8 +6,8 @@
 
 namespace fleetsim {
 
-UtilizationObserver::UtilizationObserver(const ClusterState& cluster, bool keep_series)
-    : cluster_(cluster), keep_series_(keep_series) {}
+UtilizationObserver::UtilizationObserver(const ClusterState& cluster, bool keep_series, FragTracker* frag)
+    : cluster_(cluster), keep_series_(keep_series), frag_(frag) {}
 
 void UtilizationObserver::integrate_to(double t) {
   if (!has_last_ || t <= last_.time_s) return;
@@ -15,15 +15,24 @@ void UtilizationObserver::integrate_to(double t) {
   gpu_area_ += dt * last_.gpu_alloc_milli;
   cpu_area_ += dt * last_.cpu_alloc_milli;
   mem_area_ += dt * last_.mem_alloc_mib;
+  frag_gpu_area_ += dt * last_.frag_gpus;
+  frag_ratio_area_ += dt * last_.frag_ratio;
 }
 
-void UtilizationObserver::observe(double now, std::size_t queue_length, std::size_t running) {
+void UtilizationObserver::observe(double now, std::size_t queue_length, std::size_t running,
+                                  const std::vector<int>& changed) {
   if (!has_last_ && now > 0) {
     // The window starts at t = 0 with an idle cluster.
-    last_ = Sample{0, 0, 0, 0, cluster_.num_gpus(), 0, 0};
+    last_ = Sample{0, 0, 0, 0, cluster_.num_gpus(), 0, 0, 0, 0};
+    if (frag_) {
+      last_.frag_gpus = frag_->frag_gpus();
+      last_.frag_ratio = frag_->frag_ratio(cluster_);
+    }
     has_last_ = true;
     if (keep_series_) series_.push_back(last_);
   }
+  if (frag_)
+    for (int n : changed) frag_->update(cluster_, n);
   integrate_to(now);
   Sample s{now,
            cluster_.alloc_gpu_milli(),
@@ -31,7 +40,9 @@ void UtilizationObserver::observe(double now, std::size_t queue_length, std::siz
            cluster_.alloc_memory_mib(),
            cluster_.free_whole_gpus(),
            static_cast<std::int64_t>(queue_length),
-           static_cast<std::int64_t>(running)};
+           static_cast<std::int64_t>(running),
+           frag_ ? frag_->frag_gpus() : 0.0,
+           frag_ ? frag_->frag_ratio(cluster_) : 0.0};
   if (keep_series_) {
     if (!series_.empty() && series_.back().time_s == now) series_.back() = s;
     else series_.push_back(s);
@@ -111,6 +122,10 @@ nlohmann::ordered_json compute_metrics(const ClusterState& cluster, const std::v
   m["cpu_alloc_ratio"] = ratio(util.cpu_milli_seconds(), cluster.total_cpu_milli(), window);
   m["mem_alloc_ratio"] = ratio(util.mem_mib_seconds(), cluster.total_memory_mib(), window);
   m["gpu_hours_allocated"] = static_cast<double>(util.gpu_milli_seconds() / 1000.0L / 3600.0L);
+  if (util.has_fragmentation()) {
+    m["frag_ratio"] = window > 0 ? static_cast<double>(util.frag_ratio_seconds() / window) : 0.0;
+    m["frag_gpus"] = window > 0 ? static_cast<double>(util.frag_gpu_seconds() / window) : 0.0;
+  }
   nlohmann::ordered_json jc;
   jc["total"] = jobs.size();
   jc["completed"] = completed;

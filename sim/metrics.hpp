@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "sim/cluster.hpp"
+#include "sim/fragmentation.hpp"
 #include "sim/job.hpp"
 #include "sim/scheduler.hpp"
 
@@ -21,16 +22,20 @@ struct Sample {
   std::int64_t free_whole_gpus = 0;
   std::int64_t queue_length = 0;
   std::int64_t running_jobs = 0;
+  double frag_gpus = 0;   ///< sum of node fragments F_n / 1000 (0 without a fragmentation tracker)
+  double frag_ratio = 0;  ///< sum F_n / idle GPU milli
 };
 
 /// @brief Observes the cluster after every instant that changed it and integrates exactly.
 class UtilizationObserver {
 public:
   /// @brief `keep_series` keeps every sample for timeseries.csv.
-  UtilizationObserver(const ClusterState& cluster, bool keep_series);
-  /// @brief Records the state at `now` (call once the instant's events and pass are applied).
-  /// The previous state is integrated over [previous time, now).
-  void observe(double now, std::size_t queue_length, std::size_t running);
+  /// `frag` (optional) is kept up to date for the nodes each observe() is told changed.
+  UtilizationObserver(const ClusterState& cluster, bool keep_series, FragTracker* frag = nullptr);
+  /// @brief Records the state at `now` (call once the instant's events and pass are applied);
+  /// `changed` lists the nodes allocated on or released since the last call. The previous state
+  /// is integrated over [previous time, now).
+  void observe(double now, std::size_t queue_length, std::size_t running, const std::vector<int>& changed = {});
   /// @brief Closes the integral at `end_s` (the horizon or the last event).
   void finish(double end_s);
 
@@ -39,6 +44,10 @@ public:
   long double gpu_milli_seconds() const { return gpu_area_; }
   long double cpu_milli_seconds() const { return cpu_area_; }
   long double mem_mib_seconds() const { return mem_area_; }
+  /// @brief Integrals of frag_gpus and frag_ratio over time (0 without a tracker).
+  long double frag_gpu_seconds() const { return frag_gpu_area_; }
+  long double frag_ratio_seconds() const { return frag_ratio_area_; }
+  bool has_fragmentation() const { return frag_ != nullptr; }
   double end_s() const { return end_s_; }
 
 private:
@@ -46,6 +55,8 @@ private:
 
   const ClusterState& cluster_;
   bool keep_series_;
+  FragTracker* frag_;
+  long double frag_gpu_area_ = 0, frag_ratio_area_ = 0;
   Sample last_{};
   bool has_last_ = false;
   long double gpu_area_ = 0, cpu_area_ = 0, mem_area_ = 0;

@@ -79,14 +79,25 @@ std::string jobs_csv(const std::vector<Job>& jobs, const std::vector<JobRecord>&
   return s;
 }
 
-std::string timeseries_csv(const std::vector<Sample>& series) {
-  std::string s = "time_s,gpu_alloc_milli,cpu_alloc_milli,mem_alloc_mib,free_whole_gpus,queue_length,running_jobs\n";
-  s.reserve(series.size() * 48 + s.size());
+std::string timeseries_csv(const std::vector<Sample>& series, bool fragmentation) {
+  std::string s = "time_s,gpu_alloc_milli,cpu_alloc_milli,mem_alloc_mib,free_whole_gpus,queue_length,running_jobs";
+  s += fragmentation ? ",frag_gpus,frag_ratio\n" : "\n";
+  s.reserve(series.size() * 64 + s.size());
   for (const auto& x : series) {
     s += format_double(x.time_s) + ',' + std::to_string(x.gpu_alloc_milli) + ',' + std::to_string(x.cpu_alloc_milli) +
          ',' + std::to_string(x.mem_alloc_mib) + ',' + std::to_string(x.free_whole_gpus) + ',' +
-         std::to_string(x.queue_length) + ',' + std::to_string(x.running_jobs) + '\n';
+         std::to_string(x.queue_length) + ',' + std::to_string(x.running_jobs);
+    if (fragmentation) s += ',' + format_fixed(x.frag_gpus, 3) + ',' + format_fixed(x.frag_ratio, 6);
+    s += '\n';
   }
+  return s;
+}
+
+std::string format_fixed(double v, int decimals) {
+  char b[64];
+  std::snprintf(b, sizeof b, "%.*f", decimals, v);
+  std::string s = b;
+  if (s == "-0" || s.find_first_not_of("-0.") == std::string::npos) s = s.substr(s[0] == '-' ? 1 : 0);
   return s;
 }
 
@@ -105,23 +116,37 @@ std::string num(double v) {
 
 void print_summary_table(std::ostream& os, const nlohmann::ordered_json& s) {
   const auto& m = s.at("metrics");
-  const auto& jobs = m.at("jobs");
   auto row = [&](const std::string& k, const std::string& v) { os << "  " << std::left << std::setw(22) << k << v << '\n'; };
   os << "scenario " << s.at("scenario").get<std::string>() << "  (queue " << s.at("policy").at("queue").get<std::string>()
      << ", placement " << s.at("policy").at("placement").get<std::string>() << ", seed " << s.at("seed").get<std::uint64_t>()
      << ")\n";
   row("cluster", std::to_string(s.at("cluster").at("nodes").get<int>()) + " nodes, " +
                      std::to_string(s.at("cluster").at("gpus").get<int>()) + " GPUs");
-  row("jobs", std::to_string(jobs.at("total").get<std::size_t>()) + " total, " +
+  if (m.contains("jobs")) {
+    const auto& jobs = m.at("jobs");
+    row("jobs", std::to_string(jobs.at("total").get<std::size_t>()) + " total, " +
                   std::to_string(jobs.at("completed").get<std::size_t>()) + " completed, " +
                   std::to_string(jobs.at("unplaceable").get<std::size_t>()) + " unplaceable, " +
                   std::to_string(jobs.at("pending_at_horizon").get<std::size_t>()) + " pending, " +
                   std::to_string(jobs.at("running_at_horizon").get<std::size_t>()) + " running at horizon");
+  }
   for (const auto& [key, label] : {std::pair{"gpu_alloc_ratio", "GPU allocated"}, {"cpu_alloc_ratio", "CPU allocated"},
                                    {"mem_alloc_ratio", "memory allocated"}})
     if (m.contains(key)) row(label, pct(m.at(key).get<double>()));
   for (const char* k : {"frag_ratio", "gpu_busy_ratio"})
     if (m.contains(k)) row(k, pct(m.at(k).get<double>()));
+  if (m.contains("fill")) {
+    const auto& f = m.at("fill");
+    if (!f.at("arrived_pct").is_null())
+      row("at 100% arrived", "GPU allocated " + num(f.at("gpu_alloc_pct").get<double>()) + "%, fragmentation " +
+                                 num(f.at("frag_ratio_pct").get<double>()) + "% (" +
+                                 num(f.at("frag_gpus").get<double>()) + " GPUs), " +
+                                 std::to_string(f.at("failed_pods").get<std::int64_t>()) + " pods failed");
+    row("pods", std::to_string(f.at("pods").get<std::int64_t>()) + " submitted (" +
+                    std::to_string(f.at("sampled_pods").get<std::int64_t>()) + " sampled), " +
+                    std::to_string(f.at("failed_pods_total").get<std::int64_t>()) + " failed in all");
+    return;
+  }
   for (const char* k : {"wait_s", "jct_s"}) {
     const auto& st = m.at(k);
     row(std::string(k) + " mean/p95/max", num(st.at("mean").get<double>()) + " / " + num(st.at("p95").get<double>()) +

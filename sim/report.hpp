@@ -22,7 +22,10 @@ std::string format_double(double v);
 void write_file_atomic(const std::filesystem::path& file, const std::string& content);
 
 std::string jobs_csv(const std::vector<Job>& jobs, const std::vector<JobRecord>& records, const ClusterState& cluster);
-std::string timeseries_csv(const std::vector<Sample>& series);
+/// @brief `fragmentation` adds the frag_gpus and frag_ratio columns.
+std::string timeseries_csv(const std::vector<Sample>& series, bool fragmentation);
+/// @brief Fixed-point text with `decimals` digits, never "-0.000".
+std::string format_fixed(double v, int decimals);
 
 /// @brief The short table printed on stdout after a run.
 void print_summary_table(std::ostream& os, const nlohmann::ordered_json& summary);

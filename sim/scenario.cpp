@@ -9,6 +9,7 @@
 #include <stdexcept>
 
 #include "policies/registry.hpp"
+#include "sim/alibaba.hpp"
 #include "sim/error.hpp"
 #include "sim/models.hpp"
 #include "sim/scenario_spec.hpp"
@@ -86,26 +87,36 @@ Scenario convert(const ojson& raw, const std::string& label, const fs::path& bas
   s.seed = d["seed"].get<std::uint64_t>();
 
   GpuModels models;
-  const ojson& nodes = d["cluster"]["nodes"];
-  for (std::size_t i = 0; i < nodes.size(); ++i) {
-    const ojson& n = nodes[i];
-    NodeTypeSpec t{.name = n["name"].get<std::string>(),
-                   .count = n["count"].get<std::int64_t>(),
-                   .cpu_milli = n["cpu_milli"].get<std::int64_t>(),
-                   .memory_mib = n["memory_mib"].get<std::int64_t>(),
-                   .gpus = n["gpus"].get<std::int64_t>(),
-                   .gpu_model = {}};
-    if (t.gpus > 0) {
-      t.gpu_model = n["gpu_model"].get<std::string>();
-      try {
-        models.intern(t.gpu_model);
-      } catch (const std::length_error&) {
-        fail(label, "/cluster/nodes/" + std::to_string(i) + "/gpu_model",
-             "expected at most " + std::to_string(GpuModels::kMaxModels) + " distinct GPU models, got " +
-                 spec::brief(n["gpu_model"]));
+  const ojson& c = d["cluster"];
+  if (c.contains("node_list")) {
+    fs::path given = c["node_list"].get<std::string>();
+    s.cluster.node_list = (base_dir / given).lexically_normal();
+    s.cluster.node_list_format = c["format"].get<std::string>();
+    if (!fs::exists(s.cluster.node_list) || fs::is_directory(s.cluster.node_list))
+      fail(label, "/cluster/node_list", "file not found: " + s.cluster.node_list.string());
+    (void)alibaba::read_node_list(s.cluster.node_list, models);  // located errors; fills models
+  } else {
+    const ojson& nodes = c["nodes"];
+    for (std::size_t i = 0; i < nodes.size(); ++i) {
+      const ojson& n = nodes[i];
+      NodeTypeSpec t{.name = n["name"].get<std::string>(),
+                     .count = n["count"].get<std::int64_t>(),
+                     .cpu_milli = n["cpu_milli"].get<std::int64_t>(),
+                     .memory_mib = n["memory_mib"].get<std::int64_t>(),
+                     .gpus = n["gpus"].get<std::int64_t>(),
+                     .gpu_model = {}};
+      if (t.gpus > 0) {
+        t.gpu_model = n["gpu_model"].get<std::string>();
+        try {
+          models.intern(t.gpu_model);
+        } catch (const std::length_error&) {
+          fail(label, "/cluster/nodes/" + std::to_string(i) + "/gpu_model",
+               "expected at most " + std::to_string(GpuModels::kMaxModels) + " distinct GPU models, got " +
+                   spec::brief(n["gpu_model"]));
+        }
       }
+      s.cluster.node_types.push_back(std::move(t));
     }
-    s.cluster.node_types.push_back(std::move(t));
   }
 
   const ojson& w = d["workload"];
@@ -134,6 +145,43 @@ Scenario convert(const ojson& raw, const std::string& label, const fs::path& bas
       (void)job_from_json(s.workload.inline_jobs[i], models, label + ": /workload/jobs/" + std::to_string(i), true);
   }
   if (w.contains("horizon_s")) s.workload.horizon_s = w["horizon_s"].get<double>();
+  s.workload.mode = w["mode"].get<std::string>();
+  if (w.contains("fill")) {
+    s.workload.fill.ratio = w["fill"]["ratio"].get<double>();
+    s.workload.fill.shuffle = w["fill"]["shuffle"].get<bool>();
+  }
+  if (s.workload.mode == "fill" && w.contains("horizon_s"))
+    fail(label, "/workload/horizon_s", "not used in fill mode (jobs never leave); remove it");
+
+  const ojson& fr = d["fragmentation"];
+  s.fragmentation.coverage_pct = fr["coverage_pct"].get<double>();
+  s.fragmentation.include_cpu_only = fr["include_cpu_only"].get<bool>();
+  if (fr.contains("target")) {
+    s.fragmentation.popular = false;
+    s.fragmentation.shapes = nlohmann::json(fr["target"]);
+    double total = 0;
+    for (std::size_t i = 0; i < fr["target"].size(); ++i) {
+      const ojson& t = fr["target"][i];
+      const std::string at = "/fragmentation/target/" + std::to_string(i);
+      const auto g = t["num_gpu"].get<std::int64_t>(), m = t["gpu_milli"].get<std::int64_t>();
+      if (g == 0 && m != 0) fail(label, at + "/gpu_milli", "expected 0 when num_gpu is 0, got " + spec::brief(t["gpu_milli"]));
+      if (g > 0 && m == 0) fail(label, at + "/gpu_milli", "expected 1 to 1000 when num_gpu > 0, got 0");
+      if (t.contains("gpu_models")) {
+        const auto list = t["gpu_models"].get<std::string>();
+        std::size_t start = 0;
+        while (start <= list.size()) {
+          auto end = list.find('|', start);
+          if (end == std::string::npos) end = list.size();
+          const auto name = list.substr(start, end - start);
+          if (!name.empty() && !models.find(name))
+            fail(label, at + "/gpu_models", "unknown GPU model \"" + name + "\" (not in the cluster)");
+          start = end + 1;
+        }
+      }
+      total += t["weight"].get<double>();
+    }
+    if (!(total > 0)) fail(label, "/fragmentation/target", "expected at least one shape with a positive weight");
+  }
 
   const ojson& p = d["policy"];
   s.policy.queue = p["queue"].get<std::string>();

@@ -24,14 +24,32 @@ struct NodeTypeSpec {
 };
 
 struct ClusterSpec {
-  std::vector<NodeTypeSpec> node_types;
+  std::vector<NodeTypeSpec> node_types;  ///< from `nodes` (empty when a node list is used)
+  std::filesystem::path node_list;       ///< from `node_list`, resolved; empty = use node_types
+  std::string node_list_format;          ///< "alibaba-v2023"
+};
+
+/// @brief The FGD paper's fill experiment (workload.mode = "fill").
+struct FillSpec {
+  double ratio = 1.3;   ///< sample until the GPU request reaches ratio x capacity
+  bool shuffle = true;  ///< shuffle the original jobs by the seed first
 };
 
 struct WorkloadSpec {
   std::filesystem::path trace;  ///< resolved against the scenario file's folder; empty = inline
-  std::string format;           ///< "csv" | "jsonl" (native formats)
+  std::string format;           ///< "csv" | "jsonl" (native) | "alibaba-v2023" (pod list)
+  std::string mode = "replay";  ///< "replay" (time-driven, SimGrid) | "fill" (one pod at a time)
+  FillSpec fill;
   nlohmann::json inline_jobs;   ///< array of job objects when `jobs` is given (validated)
   std::optional<double> horizon_s;
+};
+
+/// @brief The target workload of the fragmentation measure.
+struct FragmentationSpec {
+  bool popular = true;          ///< derive it from the workload's most popular shapes
+  double coverage_pct = 95.0;   ///< popular: take shapes until they cover this share of jobs
+  bool include_cpu_only = true; ///< popular: count CPU-only jobs as shapes
+  nlohmann::json shapes;        ///< explicit: array of {cpu_milli, num_gpu, gpu_milli, gpu_models, weight}
 };
 
 struct PolicySpec {
@@ -52,6 +70,7 @@ struct Scenario {
   ClusterSpec cluster;
   WorkloadSpec workload;
   PolicySpec policy;
+  FragmentationSpec fragmentation;
   std::uint64_t seed = 42;
   OutputSpec outputs;
   nlohmann::json raw;  ///< the document after --set overrides, as validated

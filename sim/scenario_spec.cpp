@@ -72,15 +72,18 @@ Spec build_scenario() {
       key("gpu_model", string("GPU model of the node, e.g. \"A100\"; required when gpus > 0.").not_empty()),
   }).needs_if_positive("gpus", "gpu_model");
 
-  Spec cluster = object("The servers.", {
-      key("nodes", array("Node types; node ids follow this order.", std::move(node)).not_empty().unique("name"))
-          .required(),
-  });
+  Spec cluster = object("The servers: node types, or a node-list file (exactly one of the two).", {
+      key("nodes", array("Node types; node ids follow this order.", std::move(node)).not_empty().unique("name")),
+      key("node_list", string("Node-list file, one row per server, relative to the scenario file's folder.")
+                           .not_empty()),
+      key("format", string("Node-list format.").one_of({"alibaba-v2023"}).def("alibaba-v2023")).needs("node_list"),
+  }).exactly_one({"nodes", "node_list"});
 
   Spec workload = object("The jobs: a trace file or inline jobs (exactly one of the two).", {
       key("trace", string("Trace file, relative to the scenario file's folder.").not_empty()),
-      key("format", string("Trace format; when absent, inferred from the extension (.csv, .jsonl, .ndjson).")
-                        .one_of({"csv", "jsonl"}))
+      key("format", string("Trace format; when absent, inferred from the extension (.csv, .jsonl, .ndjson). "
+                           "alibaba-v2023: an Alibaba cluster-trace-gpu-v2023 pod list.")
+                        .one_of({"csv", "jsonl", "alibaba-v2023"}))
           .needs("trace"),
       key("jobs", array("Inline jobs.", map("A job with the fields of a native trace row: id, kind, submit_s, "
                                             "duration_s, cpu_milli, memory_mib, num_gpu, gpu_milli, gpu_models, "
@@ -88,7 +91,38 @@ Spec build_scenario() {
                       .not_empty()
                       .unique("id")),
       key("horizon_s", number("Simulated time at which the run stops, in seconds.").above(0)),
+      key("mode", string("replay: jobs arrive at submit_s and leave after duration_s (SimGrid-driven). fill: the "
+                         "FGD paper's experiment, jobs submitted one at a time with no departures.")
+                      .one_of({"replay", "fill"})
+                      .def("replay")),
+      key("fill", object("Fill experiment settings (mode fill).", {
+                      key("ratio", number("Sample jobs with replacement until their GPU request reaches ratio x "
+                                          "the cluster's GPU capacity.")
+                                       .above(0)
+                                       .max(100)
+                                       .def(1.3)),
+                      key("shuffle", boolean("Shuffle the original jobs by the seed before sampling.").def(true)),
+                  })),
   }).exactly_one({"trace", "jobs"});
+
+  Spec shape = object("One task shape of the fragmentation target workload.", {
+      key("cpu_milli", integer("CPU in milli-cores.").min(0).def(0)),
+      key("num_gpu", integer("GPUs.").min(0).max(64).def(0)),
+      key("gpu_milli", integer("Milli-GPU per GPU (0 when num_gpu is 0).").min(0).max(1000).def(0)),
+      key("gpu_models", string("Allowed GPU models, |-separated; empty or absent: any.")),
+      key("weight", number("Popularity; weights are renormalised to sum to 1.").min(0)).required(),
+  });
+
+  Spec fragmentation = object("Target workload of the fragmentation metric (FGD, Weng et al. ATC'23).", {
+      key("target", array("Explicit task shapes; when absent, the workload's most popular shapes are used.",
+                          std::move(shape))
+                        .not_empty()),
+      key("coverage_pct", number("Popular shapes are taken until they cover this percentage of jobs.")
+                              .above(0)
+                              .max(100)
+                              .def(95)),
+      key("include_cpu_only", boolean("Count CPU-only jobs among the popular shapes.").def(true)),
+  });
 
   Spec policy = object("How jobs are ordered and placed.", {
       key("queue", string("Queue policy (fleetsim policies lists them).")
@@ -111,6 +145,7 @@ Spec build_scenario() {
       key("cluster", std::move(cluster)).required(),
       key("workload", std::move(workload)).required(),
       key("policy", std::move(policy)),
+      key("fragmentation", std::move(fragmentation)),
       key("outputs", std::move(outputs)),
   });
 }

@@ -77,6 +77,7 @@ void Scheduler::complete(int j, double now) {
   auto& rec = records_[static_cast<std::size_t>(j)];
   if (rec.status != JobStatus::running) throw std::logic_error("completion of a job that is not running");
   cluster_.release(rec.alloc);
+  touched_.push_back(rec.alloc.node);
   if (!is_dirty_[static_cast<std::size_t>(rec.alloc.node)]) {
     is_dirty_[static_cast<std::size_t>(rec.alloc.node)] = 1;
     dirty_.push_back(rec.alloc.node);
@@ -137,6 +138,7 @@ void Scheduler::schedule(double now, std::vector<int>& started) {
       if (g.milli != job.req.gpu_milli)
         throw std::logic_error("placement policy returned a wrong GPU share for job " + job.id);
     cluster_.allocate(*alloc);  // throws on over-allocation: a policy bug, never silent
+    touched_.push_back(alloc->node);
     auto& rec = records_[static_cast<std::size_t>(h.job)];
     rec.status = JobStatus::running;
     rec.start_s = now;

@@ -42,6 +42,9 @@ public:
   const std::vector<JobRecord>& records() const { return records_; }
   /// @brief Number of placement decisions asked of the policy (for the run info).
   std::uint64_t placement_calls() const { return placement_calls_; }
+  /// @brief Nodes allocated on or released since the last clear_touched() (may repeat).
+  const std::vector<int>& touched_nodes() const { return touched_; }
+  void clear_touched() { touched_.clear(); }
 
 private:
   using ShapeKey = std::tuple<std::int64_t, std::int64_t, std::int32_t, std::int32_t, std::uint64_t>;
@@ -70,6 +73,7 @@ private:
   std::vector<ShapeKey> failed_prev_;  // shapes that fit no node at the end of the last pass
   std::vector<int> dirty_;             // nodes that gained resources since the last pass
   std::vector<char> is_dirty_;
+  std::vector<int> touched_;
 };
 
 } // namespace fleetsim

@@ -1,5 +1,6 @@
 #include "sim/workload.hpp"
 
+#include "sim/alibaba.hpp"
 #include "sim/error.hpp"
 #include "sim/trace.hpp"
 
@@ -7,10 +8,12 @@ namespace fleetsim {
 
 RunInputs load_inputs(const Scenario& sc) {
   RunInputs in;
-  in.cluster = ClusterState::from_spec(sc.cluster, in.models);
+  if (!sc.cluster.node_list.empty()) in.cluster = alibaba::read_node_list(sc.cluster.node_list, in.models).cluster;
+  else in.cluster = ClusterState::from_spec(sc.cluster, in.models);
   const auto& w = sc.workload;
   if (!w.trace.empty()) {
     if (w.format == "csv") in.jobs = read_csv_trace(w.trace, in.models);
+    else if (w.format == "alibaba-v2023") in.jobs = alibaba::jobs_of(alibaba::read_pod_list(w.trace, in.models));
     else if (w.format == "jsonl") in.jobs = read_jsonl_trace(w.trace, in.models);
     else throw InputError(w.trace.string() + ": unsupported trace format \"" + w.format + "\"");
   } else {
@@ -23,6 +26,29 @@ RunInputs load_inputs(const Scenario& sc) {
           throw InputError(label + ": /workload/jobs/" + std::to_string(i) + "/id: duplicate job id \"" + in.jobs[i].id + "\"");
   }
   return in;
+}
+
+FragTarget fragmentation_target(const Scenario& sc, const RunInputs& in) {
+  const auto& f = sc.fragmentation;
+  if (f.popular) return FragTarget::popular(in.jobs, f.coverage_pct, f.include_cpu_only);
+  std::vector<TargetShape> shapes;
+  for (const auto& t : f.shapes) {
+    TargetShape s;
+    s.cpu_milli = t.value("cpu_milli", std::int64_t{0});
+    s.num_gpu = static_cast<std::int32_t>(t.value("num_gpu", 0));
+    s.gpu_milli = static_cast<std::int32_t>(t.value("gpu_milli", 0));
+    const std::string list = t.value("gpu_models", std::string());
+    std::size_t start = 0;
+    while (start <= list.size()) {
+      auto end = list.find('|', start);
+      if (end == std::string::npos) end = list.size();
+      if (auto id = in.models.find(list.substr(start, end - start))) s.model_mask |= std::uint64_t{1} << *id;
+      start = end + 1;
+    }
+    s.weight = t.at("weight").get<double>();
+    shapes.push_back(s);
+  }
+  return FragTarget(std::move(shapes));
 }
 
 } // namespace fleetsim

@@ -3,6 +3,7 @@
 #include <vector>
 
 #include "sim/cluster.hpp"
+#include "sim/fragmentation.hpp"
 #include "sim/job.hpp"
 #include "sim/models.hpp"
 #include "sim/scenario.hpp"
@@ -18,5 +19,9 @@ struct RunInputs {
 /// @brief Builds the cluster and reads the workload (trace file or inline jobs).
 /// Throws InputError with file:line or JSON pointer on bad data.
 RunInputs load_inputs(const Scenario& scenario);
+
+/// @brief The fragmentation target of the scenario: explicit shapes, or the most popular
+/// shapes of the (original, unsampled) workload.
+FragTarget fragmentation_target(const Scenario& scenario, const RunInputs& inputs);
 
 } // namespace fleetsim

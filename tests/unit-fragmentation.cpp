@@ -13,6 +13,7 @@ using namespace fleetsim;
 
 namespace {
 
+using V = std::vector<std::int32_t>;
 const std::string kData = FLEETSIM_SOURCE_DIR "/scenarios/data/alibaba-v2023";
 
 TargetShape shape(std::int64_t cpu, std::int32_t num_gpu, std::int32_t gpu_milli, double weight, std::uint64_t mask = 0) {
@@ -119,16 +120,16 @@ TEST_CASE("node fragment by hand") {
   // Too little CPU for A: A's share becomes all idle milli.
   CHECK(t.node_fragment(500, free, 0) == doctest::Approx(1900.0));
   // Two free GPUs and 4 cores: C runs, leaving the 300 and 600 below 1000.
-  CHECK(t.node_fragment(4000, {1000, 300, 600, 1000}, 0) == doctest::Approx(0.5 * 300 + 0.25 * 2900 + 0.25 * 900));
+  CHECK(t.node_fragment(4000, V{1000, 300, 600, 1000}, 0) == doctest::Approx(0.5 * 300 + 0.25 * 2900 + 0.25 * 900));
   // Nothing idle, nothing fragmented.
-  CHECK(t.node_fragment(4000, {0, 0}, 0) == 0.0);
-  CHECK(t.node_fragment(4000, {}, -1) == 0.0);
+  CHECK(t.node_fragment(4000, V{0, 0}, 0) == 0.0);
+  CHECK(t.node_fragment(4000, V{}, -1) == 0.0);
 
   // A model constraint: a shape restricted to model 1 cannot use a model-0 node.
   const FragTarget m({shape(0, 1, 500, 1.0, std::uint64_t{1} << 1)});
-  CHECK(m.node_fragment(1000, {1000, 200}, 0) == doctest::Approx(1200.0));
-  CHECK(m.node_fragment(1000, {1000, 200}, 1) == doctest::Approx(200.0));
-  CHECK(m.node_fragment(1000, {1000, 200}, -1) == doctest::Approx(1200.0));
+  CHECK(m.node_fragment(1000, V{1000, 200}, 0) == doctest::Approx(1200.0));
+  CHECK(m.node_fragment(1000, V{1000, 200}, 1) == doctest::Approx(200.0));
+  CHECK(m.node_fragment(1000, V{1000, 200}, -1) == doctest::Approx(1200.0));
 }
 
 TEST_CASE("explicit targets are checked") {

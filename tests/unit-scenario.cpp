@@ -176,7 +176,7 @@ TEST_CASE("missing and unknown keys") {
   CHECK(error_of(with(d, "/Name", "x")) == R"(scenario.json: /Name: unknown key; did you mean "name"?)");
   CHECK(error_of(with(d, "/a~1b", 1)) ==
         "scenario.json: /a~1b: unknown key; allowed keys: name, description, seed, cluster, workload, policy, "
-        "outputs");
+        "fragmentation, outputs");
 }
 
 TEST_CASE("the first error in document order is reported") {
@@ -197,7 +197,7 @@ TEST_CASE("workload: exactly one of trace and jobs, format, trace file") {
   CHECK(error_of(with(d, "/workload", json{{"horizon_s", 10}})) ==
         R"(scenario.json: /workload: expected exactly one of "trace" or "jobs")");
   CHECK(error_of(with(d, "/workload/format", "parquet")) ==
-        R"(scenario.json: /workload/format: expected one of "csv", "jsonl", got "parquet")");
+        R"(scenario.json: /workload/format: expected one of "csv", "jsonl", "alibaba-v2023", got "parquet")");
   CHECK(error_of(with(d, "/workload", json{{"jobs", jobs}, {"format", "csv"}})) ==
         R"(scenario.json: /workload/format: allowed only together with "trace")");
   CHECK(error_of(with(d, "/workload/trace", "data/missing.csv")) ==
@@ -351,10 +351,10 @@ TEST_CASE("schema and validator agree") {
   std::set<std::string> declared;
   schema_paths(schema, "", declared);
 
-  // The two full fixtures together use every declared key, and both are valid: every key
+  // The full fixtures together use every declared key, and both are valid: every key
   // path the schema declares is accepted.
   std::set<std::string> used;
-  for (const char* name : {"/full-trace.json", "/full-jobs.json"}) {
+  for (const char* name : {"/full-trace.json", "/full-jobs.json", "/full-nodelist.json"}) {
     const json doc = read_json(kDir + name);
     CAPTURE(name);
     CHECK(error_of(doc) == "(valid)");
@@ -385,4 +385,43 @@ TEST_CASE("schema and validator agree") {
   CHECK(props["outputs"]["properties"]["jobs_csv"]["default"] == s.outputs.jobs_csv);
   CHECK(props["workload"]["oneOf"] ==
         ordered_json::parse(R"([{"required": ["trace"]}, {"required": ["jobs"]}])"));
+}
+
+TEST_CASE("node-list clusters, fill mode and fragmentation targets") {
+  const json n = read_json(kDir + "/full-nodelist.json");
+  CHECK(error_of(n) == "(valid)");
+  Scenario s = scenario_from_json(n, "scenario.json", kDir);
+  CHECK(s.cluster.node_list == std::filesystem::path(kDir) / "data/nodes.csv");
+  CHECK(s.cluster.node_types.empty());
+  CHECK(s.workload.mode == "fill");
+  CHECK(s.workload.fill.ratio == 1.1);
+  CHECK_FALSE(s.workload.fill.shuffle);
+  CHECK_FALSE(s.fragmentation.popular);
+  CHECK(s.fragmentation.shapes.size() == 2);
+  CHECK(s.fragmentation.coverage_pct == 90);
+
+  const json d = minimal();
+  Scenario m = scenario_from_json(d, "scenario.json", kDir);
+  CHECK(m.workload.mode == "replay");
+  CHECK(m.fragmentation.popular);
+  CHECK(m.fragmentation.coverage_pct == 95);
+
+  CHECK(error_of(with(d, "/cluster/node_list", "data/nodes.csv")) ==
+        R"(scenario.json: /cluster: expected exactly one of "nodes" or "node_list")");
+  CHECK(error_of(with(n, "/cluster/node_list", "data/none.csv")) ==
+        "scenario.json: /cluster/node_list: file not found: " + (std::filesystem::path(kDir) / "data/none.csv").string());
+  CHECK(error_of(with(n, "/workload/mode", "burst")) ==
+        R"(scenario.json: /workload/mode: expected one of "replay", "fill", got "burst")");
+  CHECK(error_of(with(n, "/workload/horizon_s", 10)) ==
+        "scenario.json: /workload/horizon_s: not used in fill mode (jobs never leave); remove it");
+  CHECK(error_of(with(n, "/workload/fill/ratio", 0)) ==
+        "scenario.json: /workload/fill/ratio: expected a positive number, got 0");
+  CHECK(error_of(with(n, "/fragmentation/target/0/gpu_models", "H100")) ==
+        R"(scenario.json: /fragmentation/target/0/gpu_models: unknown GPU model "H100" (not in the cluster))");
+  CHECK(error_of(with(n, "/fragmentation/target/1/gpu_milli", 300)) ==
+        "scenario.json: /fragmentation/target/1/gpu_milli: expected 0 when num_gpu is 0, got 300");
+  CHECK(error_of(without(n, "/fragmentation/target/1/weight")) ==
+        "scenario.json: /fragmentation/target/1/weight: required key is missing");
+  CHECK(error_of(with(with(n, "/fragmentation/target/0/weight", 0), "/fragmentation/target/1/weight", 0)) ==
+        "scenario.json: /fragmentation/target: expected at least one shape with a positive weight");
 }

@@ -74,6 +74,7 @@ int main(int argc, char** argv) {
 
     constexpr int kSeeds = 10;
     std::vector<double> at100(std::size(kPolicies) * kSeeds, 0.0), secs(at100.size(), 0.0);
+    std::vector<double> frag100(at100.size(), 0.0), fgpus100(at100.size(), 0.0), failed(at100.size(), 0.0);
     std::atomic<std::size_t> next{0};
     t0 = std::chrono::steady_clock::now();
     std::vector<std::thread> pool;
@@ -83,21 +84,29 @@ int main(int argc, char** argv) {
           const auto s0 = std::chrono::steady_clock::now();
           const auto r = run(kPolicies[i / kSeeds].name, 42 + i % kSeeds);
           at100[i] = r.at_100 ? r.at_100->gpu_alloc_pct : 0.0;
+          frag100[i] = r.at_100 ? r.at_100->frag_ratio_pct : 0.0;
+          fgpus100[i] = r.at_100 ? r.at_100->frag_gpus : 0.0;
+          failed[i] = static_cast<double>(r.failed_by_100);
           secs[i] = seconds_since(s0);
         }
       });
     for (auto& th : pool) th.join();
     std::printf("grid 6 policies x seeds 42..51 on %u threads: %.3f s wall\n", threads, seconds_since(t0));
-    std::printf("%-15s %8s %9s %7s %9s  per-seed\n", "policy", "mean", "published", "diff", "s/run");
+    std::printf("means at 100%% arrival: GPU alloc %% (paper), frag ratio %%, frag GPUs, pods failed by then\n");
+    std::printf("%-15s %8s %9s %7s %7s %7s %7s %7s  per-seed alloc\n", "policy", "alloc", "published", "diff",
+                "frag%", "fragGPU", "failed", "s/run");
     for (std::size_t p = 0; p < std::size(kPolicies); ++p) {
-      double sum = 0, s = 0;
+      double sum = 0, s = 0, fr = 0, fg = 0, fl = 0;
       for (int k = 0; k < kSeeds; ++k) {
         sum += at100[p * kSeeds + k];
         s += secs[p * kSeeds + k];
+        fr += frag100[p * kSeeds + k];
+        fg += fgpus100[p * kSeeds + k];
+        fl += failed[p * kSeeds + k];
       }
       const double mean = sum / kSeeds;
-      std::printf("%-15s %8.2f %9.1f %+7.2f %9.3f ", kPolicies[p].name, mean, kPolicies[p].published,
-                  mean - kPolicies[p].published, s / kSeeds);
+      std::printf("%-15s %8.2f %9.1f %+7.2f %7.2f %7.1f %7.1f %7.3f ", kPolicies[p].name, mean, kPolicies[p].published,
+                  mean - kPolicies[p].published, fr / kSeeds, fg / kSeeds, fl / kSeeds, s / kSeeds);
       for (int k = 0; k < kSeeds; ++k) std::printf(" %.2f", at100[p * kSeeds + k]);
       std::printf("\n");
     }
