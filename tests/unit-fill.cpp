@@ -152,7 +152,7 @@ TEST_CASE("curve arithmetic: arrived percent rounds half to even, values to 2 de
   const FragTarget target({whole_gpu_shape()});
   auto first_fit = policies::make_placement("first-fit", json::object(), 1);
   std::vector<Job> seq;
-  for (int i = 0; i < 5; ++i) seq.push_back(pod("p" + std::to_string(i), 1, 10, 0));
+  for (int i = 0; i < 5; ++i) seq.push_back(pod(std::to_string(i), 1, 10, 0));
   // Arrived 0.5, 1.0, 1.5, 2.0, 2.5 % -> k = 0, 1, 2, 2, 2 (half to even), alloc the same.
   const auto r = simulate_fill(c, seq, *first_fit, target);
   CHECK(arrived_points(r) == std::vector<int>{0, 1, 2});
