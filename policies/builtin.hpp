@@ -44,4 +44,8 @@ std::unique_ptr<PlacementPolicy> make_gpu_clustering(const ParamReader&);
 std::unique_ptr<PlacementPolicy> make_gpu_packing(const ParamReader&);
 std::unique_ptr<PlacementPolicy> make_fgd(const ParamReader&);
 
+std::unique_ptr<PlacementPolicy> make_pool_first_fit(const ParamReader&);
+std::unique_ptr<PlacementPolicy> make_pool_best_fit(const ParamReader&);
+std::unique_ptr<PlacementPolicy> make_pool_locality(const ParamReader&);
+
 } // namespace fleetsim::policies

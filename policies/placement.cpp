@@ -14,6 +14,7 @@ Allocation allocate_on_node(const ClusterState& cluster, int node, const Request
   a.cpu_milli = req.cpu_milli;
   a.memory_mib = req.memory_mib;
   if (req.num_gpu == 0) return a;
+  if (!cluster.local_gpus_fit(node, req)) return compose_on_node(cluster, node, req, PoolOrder::index);
   const auto free = cluster.gpu_free(node);
   a.gpus.reserve(static_cast<std::size_t>(req.num_gpu));
   if (req.num_gpu == 1 && req.gpu_milli < 1000) {

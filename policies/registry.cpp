@@ -40,6 +40,12 @@ const std::vector<Entry<PlacementPolicy>>& placement_list() {
       {"gpu-packing", "used GPUs first, then used nodes, then idle small nodes (FGD paper; params.tie_break)", {"tie_break"}, make_gpu_packing},
       {"gpu-clustering", "nodes holding the same kind of GPU request (shared, k GPUs) first (FGD paper; params.tie_break)", {"tie_break"}, make_gpu_clustering},
       {"fgd", "fragmentation gradient descent: least growth of expected GPU fragmentation (FGD paper; params.tie_break)", {"tie_break"}, make_fgd},
+      {"pool-first-fit", "composable: first server that fits; GPUs it already holds, then pools in order", {},
+       make_pool_first_fit},
+      {"pool-best-fit", "composable: server with the least CPU/memory left; GPUs from the fullest pools", {},
+       make_pool_best_fit},
+      {"pool-locality", "composable: servers already holding the GPUs first, then one chassis for all of a job's GPUs",
+       {}, make_pool_locality},
   };
   return list;
 }

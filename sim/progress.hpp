@@ -23,6 +23,15 @@ public:
     last_ = now;
     draw(n, sim_s, now);
   }
+  /// @brief Reports `n` of `total` done, for slow loops such as a sweep's runs (no call-count
+  /// throttle, no simulated time); still at most 5 redraws/s and only after the first second.
+  void tick(std::uint64_t n) {
+    if (!enabled_) return;
+    const auto now = Clock::now();
+    if (now - last_ < std::chrono::milliseconds(200) || now - start_ < std::chrono::seconds(1)) return;
+    last_ = now;
+    draw(n, -1, now);
+  }
   /// @brief Clears the bar line.
   void done() {
     if (enabled_ && drawn_) std::fprintf(stderr, "\r\033[K");
@@ -39,9 +48,11 @@ private:
     const int width = 30, fill = static_cast<int>(frac * width);
     std::string bar(static_cast<std::size_t>(fill), '#');
     bar.resize(width, '.');
-    std::fprintf(stderr, "\r[%s] %5.1f%%  %llu/%llu %s  %.0f/s  sim t=%.0fs  ETA %.0fs\033[K", bar.c_str(),
-                 frac * 100, static_cast<unsigned long long>(n), static_cast<unsigned long long>(total_),
-                 unit_.c_str(), rate, sim_s, eta);
+    char sim[48] = "";
+    if (sim_s >= 0) std::snprintf(sim, sizeof sim, "  sim t=%.0fs", sim_s);
+    std::fprintf(stderr, "\r[%s] %5.1f%%  %llu/%llu %s  %.*f/s%s  ETA %.0fs\033[K", bar.c_str(), frac * 100,
+                 static_cast<unsigned long long>(n), static_cast<unsigned long long>(total_), unit_.c_str(),
+                 rate < 10 ? 1 : 0, rate, sim, eta);
     drawn_ = true;
   }
   std::uint64_t total_;

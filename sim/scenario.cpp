@@ -79,6 +79,77 @@ std::string parse_reason(const std::string& what) {
   return s;
 }
 
+/// Composable topology: pools, switches, links; every name resolved, every pool reachable.
+void convert_topology(const ojson& c, const std::string& label, GpuModels& models, ClusterSpec& out) {
+  out.topology = c["topology"].get<std::string>();
+  const ojson& l = c["links"];
+  out.links = LinkSpec{l["nvlink_bandwidth_Bps"].get<double>(), l["nvlink_latency_s"].get<double>(),
+                       l["nic_bandwidth_Bps"].get<double>(),    l["nic_latency_s"].get<double>(),
+                       l["port_bandwidth_Bps"].get<double>(),   l["port_latency_s"].get<double>(),
+                       l["attach_s"].get<double>(),             l["detach_s"].get<double>()};
+  const bool composable = out.topology == "composable";
+  if (!composable) {
+    for (const char* k : {"pools", "switches"})
+      if (c.contains(k)) fail(label, std::string("/cluster/") + k, "only for \"topology\": \"composable\"");
+    for (std::size_t i = 0; i < out.node_types.size(); ++i)
+      if (out.node_types[i].fabric_ports > 0)
+        fail(label, "/cluster/nodes/" + std::to_string(i) + "/fabric_ports", "only for \"topology\": \"composable\"");
+    return;
+  }
+  if (c.contains("node_list")) fail(label, "/cluster/node_list", "a composable cluster is described with \"nodes\"");
+  for (const char* k : {"pools", "switches"})
+    if (!c.contains(k)) fail(label, std::string("/cluster/") + k, "required key is missing for a composable cluster");
+  for (const auto& p : c["pools"]) {
+    PoolTypeSpec t{p["name"].get<std::string>(), p["count"].get<std::int64_t>(), p["gpus"].get<std::int64_t>(),
+                   p["gpu_model"].get<std::string>(), p["uplink_bandwidth_Bps"].get<double>()};
+    try {
+      models.intern(t.gpu_model);
+    } catch (const std::length_error&) {
+      fail(label, "/cluster/pools", "expected at most 64 distinct GPU models");
+    }
+    out.pools.push_back(std::move(t));
+  }
+  auto pool_names = [&] {
+    std::string s;
+    for (const auto& p : out.pools) s += (s.empty() ? "" : ", ") + p.name;
+    return s;
+  };
+  std::vector<bool> reached(out.pools.size(), false);
+  const ojson& sw = c["switches"];
+  for (std::size_t i = 0; i < sw.size(); ++i) {
+    SwitchSpec t{sw[i]["name"].get<std::string>(), {}};
+    for (std::size_t k = 0; k < sw[i]["pools"].size(); ++k) {
+      const auto name = sw[i]["pools"][k].get<std::string>();
+      std::size_t j = 0;
+      while (j < out.pools.size() && out.pools[j].name != name) ++j;
+      if (j == out.pools.size())
+        fail(label, "/cluster/switches/" + std::to_string(i) + "/pools/" + std::to_string(k),
+             "unknown pool type \"" + name + "\"; pools: " + pool_names());
+      reached[j] = true;
+      t.pools.push_back(name);
+    }
+    out.switches.push_back(std::move(t));
+  }
+  for (std::size_t j = 0; j < out.pools.size(); ++j)
+    if (!reached[j])
+      fail(label, "/cluster/pools/" + std::to_string(j), "no switch reaches pool \"" + out.pools[j].name + "\"");
+  bool any_port = false;
+  for (std::size_t i = 0; i < out.node_types.size(); ++i) {
+    const auto& n = out.node_types[i];
+    if (n.fabric_ports == 0) continue;
+    any_port = true;
+    bool known = false;
+    for (const auto& w : out.switches) known |= w.name == n.fabric_switch;
+    if (!known) {
+      std::string names;
+      for (const auto& w : out.switches) names += (names.empty() ? "" : ", ") + w.name;
+      fail(label, "/cluster/nodes/" + std::to_string(i) + "/switch",
+           "unknown switch \"" + n.fabric_switch + "\"; switches: " + names);
+    }
+  }
+  if (!any_port) fail(label, "/cluster/nodes", "no node has fabric ports, so no pooled GPU can ever be attached");
+}
+
 /// Everything after the table: GPU models, trace file and format, inline jobs, policies.
 Scenario convert(const ojson& raw, const std::string& label, const fs::path& base_dir) {
   const ojson d = spec::validate(raw, spec::scenario(), label);
@@ -104,7 +175,9 @@ Scenario convert(const ojson& raw, const std::string& label, const fs::path& bas
                      .cpu_milli = n["cpu_milli"].get<std::int64_t>(),
                      .memory_mib = n["memory_mib"].get<std::int64_t>(),
                      .gpus = n["gpus"].get<std::int64_t>(),
-                     .gpu_model = {}};
+                     .gpu_model = {},
+                     .fabric_ports = n["fabric_ports"].get<std::int64_t>(),
+                     .fabric_switch = n.contains("switch") ? n["switch"].get<std::string>() : std::string()};
       if (t.gpus > 0) {
         t.gpu_model = n["gpu_model"].get<std::string>();
         try {
@@ -118,6 +191,8 @@ Scenario convert(const ojson& raw, const std::string& label, const fs::path& bas
       s.cluster.node_types.push_back(std::move(t));
     }
   }
+
+  convert_topology(c, label, models, s.cluster);
 
   const ojson& w = d["workload"];
   if (w.contains("trace")) {

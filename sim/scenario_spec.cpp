@@ -70,10 +70,50 @@ Spec build_scenario() {
       key("memory_mib", integer("Memory per node in MiB.").min(0)).required(),
       key("gpus", integer("GPUs per node.").min(0).max(64).def(0)),
       key("gpu_model", string("GPU model of the node, e.g. \"A100\"; required when gpus > 0.").not_empty()),
-  }).needs_if_positive("gpus", "gpu_model");
+      key("fabric_ports", integer("Composable: fabric ports, the most pooled GPUs attached at once.").min(0).max(64).def(0)),
+      key("switch", string("Composable: the fabric switch the ports connect to; required when fabric_ports > 0.")
+                        .not_empty()),
+  }).needs_if_positive("gpus", "gpu_model").needs_if_positive("fabric_ports", "switch");
+
+  Spec pool = object("Composable: a kind of GPU chassis and how many of them.", {
+      key("name", string("Pool type name, unique; chassis i is named <name>-<i>.").not_empty()).required(),
+      key("count", integer("How many chassis of this type.").min(1).def(1)),
+      key("gpus", integer("GPUs per chassis.").min(1).max(4096)).required(),
+      key("gpu_model", string("GPU model in the chassis.").not_empty()).required(),
+      key("uplink_bandwidth_Bps", number("Bandwidth of each chassis' uplink to its switches, bytes/s per direction "
+                                         "(default: PCIe Gen5 x16, 63 GB/s).")
+                                      .above(0)
+                                      .def(63e9)),
+  });
+
+  Spec fabric_switch = object("Composable: a fabric switch; servers connect to it and reach its pools.", {
+      key("name", string("Switch name, unique.").not_empty()).required(),
+      key("pools", array("Pool types (by name) whose chassis this switch reaches.", string("A pool type name.")
+                                                                                        .not_empty())
+                       .not_empty())
+          .required(),
+  });
+
+  Spec links = object("Link speeds and composition times; defaults and sources are in the README.", {
+      key("nvlink_bandwidth_Bps", number("GPU NVLink port, bytes/s per direction.").above(0).def(300e9)),
+      key("nvlink_latency_s", number("NVLink hop latency, s.").min(0).def(1e-6)),
+      key("nic_bandwidth_Bps", number("Server NIC, bytes/s per direction.").above(0).def(25e9)),
+      key("nic_latency_s", number("NIC latency, s.").min(0).def(2e-6)),
+      key("port_bandwidth_Bps", number("Fabric port / chassis GPU slot (PCIe x16), bytes/s per direction.").above(0).def(31.5e9)),
+      key("port_latency_s", number("Fabric switch hop latency, s.").min(0).def(1e-7)),
+      key("attach_s", number("Time to attach pooled GPUs to a server, s.").min(0).def(5)),
+      key("detach_s", number("Extra time when idle GPUs must first be detached from another server, s.").min(0).def(2)),
+  });
 
   Spec cluster = object("The servers: node types, or a node-list file (exactly one of the two).", {
+      key("topology", string("static: servers own their GPUs. composable: GPUs also sit in pools (chassis) behind "
+                             "fabric switches and are attached to servers on demand.")
+                          .one_of({"static", "composable"})
+                          .def("static")),
       key("nodes", array("Node types; node ids follow this order.", std::move(node)).not_empty().unique("name")),
+      key("pools", array("Composable: GPU chassis types.", std::move(pool)).not_empty().unique("name")),
+      key("switches", array("Composable: fabric switches.", std::move(fabric_switch)).not_empty().unique("name")),
+      key("links", std::move(links)),
       key("node_list", string("Node-list file, one row per server, relative to the scenario file's folder.")
                            .not_empty()),
       key("format", string("Node-list format.").one_of({"alibaba-v2023"}).def("alibaba-v2023")).needs("node_list"),
@@ -136,11 +176,14 @@ Spec build_scenario() {
       key("dir", string("Output folder, relative to the current directory; empty or absent: no files.")),
       key("jobs_csv", boolean("Write jobs.csv (one row per job).").def(true)),
       key("timeseries_csv", boolean("Write timeseries.csv (cluster state at every change).").def(true)),
+      key("report_html", boolean("Write report.html (key metrics and charts; fleetsim run).").def(true)),
   });
 
   return object("A fleetsim scenario: a cluster, a workload and the policies that schedule it.", {
       key("name", string("Scenario name, used in reports.").not_empty()).required(),
       key("description", string("Free text.")),
+      key("tags", array("Labels, e.g. \"slow\": fleetsim check --suite (CI) skips slow scenarios.",
+                        string("A tag.").not_empty())),
       key("seed", integer("Seed of every random choice in the run.").min(0).def(42)),
       key("cluster", std::move(cluster)).required(),
       key("workload", std::move(workload)).required(),

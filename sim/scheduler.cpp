@@ -28,6 +28,8 @@ Request Scheduler::request_of(const ShapeKey& k) {
 }
 
 bool Scheduler::still_failing(const ShapeKey& k) const {
+  // A pooled GPU freed on one server can serve a job on any server its pool reaches.
+  if (pool_released_ && std::get<2>(k) > 0) return false;
   bool failed_before = false;
   for (const auto& f : failed_prev_)
     if (dominates(k, f)) { failed_before = true; break; }
@@ -77,6 +79,7 @@ void Scheduler::complete(int j, double now) {
   auto& rec = records_[static_cast<std::size_t>(j)];
   if (rec.status != JobStatus::running) throw std::logic_error("completion of a job that is not running");
   cluster_.release(rec.alloc);
+  pool_released_ |= !rec.alloc.pool.empty();
   touched_.push_back(rec.alloc.node);
   if (!is_dirty_[static_cast<std::size_t>(rec.alloc.node)]) {
     is_dirty_[static_cast<std::size_t>(rec.alloc.node)] = 1;
@@ -93,6 +96,7 @@ void Scheduler::schedule(double now, std::vector<int>& started) {
     failed_prev_.clear();
     for (int n : dirty_) is_dirty_[static_cast<std::size_t>(n)] = 0;
     dirty_.clear();
+    pool_released_ = false;
     return;
   }
   // A k-way merge of the shape lanes in queue order. When a job does not fit, nothing that
@@ -131,18 +135,21 @@ void Scheduler::schedule(double now, std::vector<int>& started) {
       continue;
     }
     if (alloc->cpu_milli != job.req.cpu_milli || alloc->memory_mib != job.req.memory_mib ||
-        alloc->gpus.size() != static_cast<std::size_t>(job.req.num_gpu))
+        alloc->num_gpus() != job.req.num_gpu)
       throw std::logic_error("placement policy " + std::string(placement_.name()) + " returned an allocation that "
                              "does not match the request of job " + job.id);
-    for (const auto& g : alloc->gpus)
-      if (g.milli != job.req.gpu_milli)
-        throw std::logic_error("placement policy returned a wrong GPU share for job " + job.id);
-    cluster_.allocate(*alloc);  // throws on over-allocation: a policy bug, never silent
+    for (const auto* shares : {&alloc->gpus, &alloc->pool})
+      for (const auto& g : *shares)
+        if (g.milli != job.req.gpu_milli)
+          throw std::logic_error("placement policy returned a wrong GPU share for job " + job.id);
+    const int detached = cluster_.allocate(*alloc);  // throws on over-allocation: a policy bug, never silent
     touched_.push_back(alloc->node);
     auto& rec = records_[static_cast<std::size_t>(h.job)];
     rec.status = JobStatus::running;
     rec.start_s = now;
     rec.alloc = std::move(*alloc);
+    rec.attached = static_cast<std::int32_t>(rec.alloc.attach.size());
+    rec.detached = detached;
     ++running_;
     --queued_;
     started.push_back(h.job);
@@ -154,6 +161,7 @@ void Scheduler::schedule(double now, std::vector<int>& started) {
   failed_prev_.swap(failed_);
   for (int n : dirty_) is_dirty_[static_cast<std::size_t>(n)] = 0;
   dirty_.clear();
+  pool_released_ = false;
 }
 
 } // namespace fleetsim

@@ -22,6 +22,9 @@ struct JobRecord {
   double start_s = -1;
   double finish_s = -1;
   Allocation alloc;
+  std::int32_t attached = 0;  ///< pooled GPUs attached to start it (composable)
+  std::int32_t detached = 0;  ///< of which detached from other servers first (re-composition)
+  double setup_s = 0;         ///< time from start until its work began (attach/detach)
 };
 
 class Scheduler {
@@ -74,6 +77,7 @@ private:
   std::vector<int> dirty_;             // nodes that gained resources since the last pass
   std::vector<char> is_dirty_;
   std::vector<int> touched_;
+  bool pool_released_ = false;  // a pooled GPU was released since the last pass
 };
 
 } // namespace fleetsim

@@ -1,10 +1,13 @@
 // fleetsim run | validate | schema | policies
 #include <cstdio>
+#include <fstream>
 #include <iostream>
 
 #include <unistd.h>
 
 #include "policies/registry.hpp"
+#include "sim/html_report.hpp"
+#include "sim/metric_paths.hpp"
 #include "sim/report.hpp"
 #include "sim/run.hpp"
 #include "sim/scenario.hpp"
@@ -20,11 +23,21 @@ void add_scenario_args(CLI::App* cmd, std::string& scenario, std::vector<std::st
       ->allow_extra_args(false);
 }
 
+namespace {
+/// report.html beside the run's other outputs (charts from its timeseries.csv when written).
+void write_run_report(const std::filesystem::path& dir, const std::string& name, const nlohmann::ordered_json& summary) {
+  std::string series;
+  if (std::ifstream in(dir / "timeseries.csv", std::ios::binary); in)
+    series.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  write_file_atomic(dir / "report.html", report::runs_report(name, {{name, summary, std::move(series)}}, key_metrics({&summary})));
+}
+} // namespace
+
 Command add_run(CLI::App& app) {
   struct Args {
     std::string scenario, out_dir;
     std::vector<std::string> sets;
-    bool verbose = false, quiet = false, timing = false;
+    bool verbose = false, quiet = false, timing = false, no_report = false;
   };
   auto a = std::make_shared<Args>();
   auto* cmd = app.add_subcommand("run", "Run a scenario, print its summary, write outputs with -o");
@@ -32,6 +45,7 @@ Command add_run(CLI::App& app) {
   cmd->add_option("-o,--output", a->out_dir, "Output folder for summary.json, jobs.csv, timeseries.csv");
   cmd->add_flag("-v,--verbose", a->verbose, "Turn on SimGrid's and fleetsim's logging");
   cmd->add_flag("-q,--quiet", a->quiet, "No progress bar");
+  cmd->add_flag("--no-report", a->no_report, "Do not write report.html into the output folder");
   cmd->add_flag("--timing", a->timing, "Record wall-clock seconds in summary.json (outputs no longer byte-identical)");
   return {cmd, [a] {
             const auto sc = load_scenario(a->scenario, a->sets);
@@ -41,6 +55,8 @@ Command add_run(CLI::App& app) {
             opt.timing = a->timing;
             if (!a->out_dir.empty()) opt.output_dir = a->out_dir;
             const auto rep = run_scenario(sc, opt);
+            if (!rep.written_to.empty() && !a->no_report && sc.raw.value(nlohmann::json::json_pointer("/outputs/report_html"), true))
+              write_run_report(rep.written_to, sc.name, rep.summary);
             print_summary_table(std::cout, rep.summary);
             if (!rep.written_to.empty()) std::cout << "  outputs               " << rep.written_to.string() << "/\n";
             return kExitOk;

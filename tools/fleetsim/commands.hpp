@@ -24,5 +24,8 @@ Command add_run(CLI::App& app);
 Command add_validate(CLI::App& app);
 Command add_schema(CLI::App& app);
 Command add_policies(CLI::App& app);
+Command add_compare(CLI::App& app);
+Command add_sweep(CLI::App& app);
+Command add_check(CLI::App& app);
 
 } // namespace fleetsim::cli
