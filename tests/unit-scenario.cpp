@@ -175,8 +175,8 @@ TEST_CASE("missing and unknown keys") {
         R"(scenario.json: /cluster/nodes/0/memory: unknown key; did you mean "memory_mib"?)");
   CHECK(error_of(with(d, "/Name", "x")) == R"(scenario.json: /Name: unknown key; did you mean "name"?)");
   CHECK(error_of(with(d, "/a~1b", 1)) ==
-        "scenario.json: /a~1b: unknown key; allowed keys: name, description, seed, cluster, workload, policy, "
-        "fragmentation, outputs");
+        "scenario.json: /a~1b: unknown key; allowed keys: name, description, tags, seed, cluster, workload, "
+        "policy, fragmentation, outputs");
 }
 
 TEST_CASE("the first error in document order is reported") {
@@ -354,7 +354,7 @@ TEST_CASE("schema and validator agree") {
   // The full fixtures together use every declared key, and both are valid: every key
   // path the schema declares is accepted.
   std::set<std::string> used;
-  for (const char* name : {"/full-trace.json", "/full-jobs.json", "/full-nodelist.json"}) {
+  for (const char* name : {"/full-trace.json", "/full-jobs.json", "/full-nodelist.json", "/full-composable.json"}) {
     const json doc = read_json(kDir + name);
     CAPTURE(name);
     CHECK(error_of(doc) == "(valid)");
@@ -424,4 +424,32 @@ TEST_CASE("node-list clusters, fill mode and fragmentation targets") {
         "scenario.json: /fragmentation/target/1/weight: required key is missing");
   CHECK(error_of(with(with(n, "/fragmentation/target/0/weight", 0), "/fragmentation/target/1/weight", 0)) ==
         "scenario.json: /fragmentation/target: expected at least one shape with a positive weight");
+}
+
+TEST_CASE("composable clusters: every name resolves and every pool is reachable") {
+  const json c = read_json(kDir + "/full-composable.json");
+  CHECK(error_of(c) == "(valid)");
+  Scenario s = scenario_from_json(c, "scenario.json", kDir);
+  CHECK(s.cluster.topology == "composable");
+  REQUIRE(s.cluster.pools.size() == 1);
+  CHECK(s.cluster.pools[0].count == 2);
+  CHECK(s.cluster.node_types[0].fabric_ports == 4);
+  CHECK(s.cluster.node_types[0].fabric_switch == "sw");
+  CHECK(s.cluster.links.attach_s == 5);
+  CHECK(error_of(with(c, "/cluster/switches/0/pools/0", "chasis")) ==
+        R"(scenario.json: /cluster/switches/0/pools/0: unknown pool type "chasis"; pools: chassis)");
+  CHECK(error_of(with(c, "/cluster/nodes/0/switch", "sw9")) ==
+        R"(scenario.json: /cluster/nodes/0/switch: unknown switch "sw9"; switches: sw)");
+  json two = with(c, "/cluster/pools/1", json{{"name", "lonely"}, {"gpus", 4}, {"gpu_model", "H100"}});
+  CHECK(error_of(two) == R"(scenario.json: /cluster/pools/1: no switch reaches pool "lonely")");
+  CHECK(error_of(with(c, "/cluster/links/port_bandwidth_Bps", 0)) ==
+        "scenario.json: /cluster/links/port_bandwidth_Bps: expected a positive number, got 0");
+  CHECK(error_of(with(c, "/cluster/nodes/0/fabric_ports", 0)) ==
+        "scenario.json: /cluster/nodes: no node has fabric ports, so no pooled GPU can ever be attached");
+  CHECK(error_of(without(c, "/cluster/nodes/0/switch")) ==
+        "scenario.json: /cluster/nodes/0/switch: required key is missing when fabric_ports > 0");
+  CHECK(error_of(with(c, "/cluster/topology", "static")) ==
+        R"(scenario.json: /cluster/pools: only for "topology": "composable")");
+  CHECK(error_of(without(c, "/cluster/pools")) ==
+        "scenario.json: /cluster/pools: required key is missing for a composable cluster");
 }
