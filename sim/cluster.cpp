@@ -27,7 +27,8 @@ ClusterState ClusterState::from_spec(const ClusterSpec& spec, GpuModels& models)
         if (name == pt.name) reach.push_back(static_cast<int>(w));
     const int model = models.intern(pt.gpu_model);
     for (std::int64_t i = 0; i < pt.count; ++i)
-      c.add_pool(pt.name + "-" + std::to_string(i), static_cast<int>(t), static_cast<int>(pt.gpus), model, reach);
+      c.add_pool(pt.name + "-" + std::to_string(i), static_cast<int>(t), static_cast<int>(pt.gpus), model, reach,
+                 pt.uplink_bandwidth_Bps);
   }
   for (std::size_t t = 0; t < spec.node_types.size(); ++t) {
     const auto& nt = spec.node_types[t];
@@ -85,9 +86,10 @@ int ClusterState::add_switch(std::string name) {
   return num_switches() - 1;
 }
 
-int ClusterState::add_pool(std::string name, int type, int gpu_count, int gpu_model, const std::vector<int>& switches) {
+int ClusterState::add_pool(std::string name, int type, int gpu_count, int gpu_model, const std::vector<int>& switches,
+                           double uplink_Bps) {
   const int p = num_pools();
-  pools_.push_back(Pool{std::move(name), type, gpu_model, num_pool_gpus(), gpu_count});
+  pools_.push_back(Pool{std::move(name), type, gpu_model, num_pool_gpus(), gpu_count, uplink_Bps});
   pgpu_free_.insert(pgpu_free_.end(), static_cast<std::size_t>(gpu_count), 1000);
   pgpu_node_.insert(pgpu_node_.end(), static_cast<std::size_t>(gpu_count), -1);
   pgpu_pool_.insert(pgpu_pool_.end(), static_cast<std::size_t>(gpu_count), p);

@@ -37,6 +37,7 @@ struct Pool {
   int gpu_model = -1;
   int gpu_begin = 0;
   int gpu_count = 0;
+  double uplink_Bps = 63e9;  ///< the chassis uplink to its switches, per direction
 };
 
 /// @brief A share of one GPU of the allocation's node: local GPU index and milli-GPU taken.
@@ -118,7 +119,10 @@ public:
   int add_switch(std::string name);
   /// @brief Adds a chassis of `gpu_count` pooled GPUs of `gpu_model`, reachable from the servers
   /// of each switch in `switches`. Returns its index.
-  int add_pool(std::string name, int type, int gpu_count, int gpu_model, const std::vector<int>& switches);
+  int add_pool(std::string name, int type, int gpu_count, int gpu_model, const std::vector<int>& switches,
+               double uplink_Bps = 63e9);
+  /// @brief Uplink bandwidth of pool p, bytes/s per direction.
+  double pool_uplink_Bps(int p) const { return pool(p).uplink_Bps; }
   /// @brief Connects node n to switch `sw` with `ports` fabric ports.
   void set_fabric(int n, int ports, int sw);
 

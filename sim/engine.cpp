@@ -2,9 +2,11 @@
 
 #include <algorithm>
 #include <chrono>
+#include <limits>
 #include <numeric>
 #include <queue>
 #include <stdexcept>
+#include <unordered_map>
 
 #include <simgrid/kernel/Timer.hpp>
 #include <simgrid/s4u.hpp>
@@ -19,62 +21,166 @@
 namespace fleetsim {
 namespace {
 
-/// Delivers arrivals and completions in a deterministic order. SimGrid owns the clock and
-/// fires one kernel timer per distinct event instant; at each firing we apply every event of
-/// that instant (completions, then arrivals, each in job order), run one scheduling pass, and
-/// arm the next timer. Timers of equal date fire in heap order, which SimGrid does not define,
-/// so relying on one timer per event would make same-instant ordering non-deterministic.
+constexpr double kNever = std::numeric_limits<double>::infinity();
+
+/// Drives a run. SimGrid owns the clock: it fires one kernel timer per distinct event instant
+/// and runs the transfers of communicating jobs. At each timer the driver applies every event
+/// of that instant in a fixed order (completions, then work starts, then arrivals, each in job
+/// order), runs one scheduling pass, records metrics and arms the next timer. Timers of equal
+/// date fire in an order SimGrid does not define, so one timer per event would make
+/// same-instant ordering non-deterministic; transfers completing inside SimGrid only queue
+/// events for the driver.
+///
+/// A job's life: start (allocated) -> setup (attaching pooled GPUs; allocated, not working)
+/// -> work: its trace duration, or, with a communication profile, a ring all-reduce of all
+/// its steps' bytes among its GPUs (SimGrid Comms over the links they use, shared with other
+/// jobs) followed by its steps' compute time -> completion (released).
 class Driver {
 public:
   Driver(ClusterState& cluster, const std::vector<Job>& jobs, Scheduler& sched, UtilizationObserver& util,
-         std::optional<double> horizon, ProgressBar& progress)
-      : cluster_(cluster), jobs_(jobs), sched_(sched), util_(util), horizon_(horizon), progress_(progress) {
+         std::optional<double> horizon, ProgressBar& progress, const Platform& platform, const LinkSpec& links)
+      : cluster_(cluster), jobs_(jobs), sched_(sched), util_(util), horizon_(horizon), progress_(progress),
+        platform_(platform), links_(links), pending_flows_(jobs.size(), 0), work_start_(jobs.size(), -1) {
     order_.resize(jobs.size());
     std::iota(order_.begin(), order_.end(), 0);
-    std::stable_sort(order_.begin(), order_.end(),
-                     [&](int a, int b) { return jobs[static_cast<std::size_t>(a)].submit_s < jobs[static_cast<std::size_t>(b)].submit_s; });
+    std::stable_sort(order_.begin(), order_.end(), [&](int a, int b) {
+      return jobs[static_cast<std::size_t>(a)].submit_s < jobs[static_cast<std::size_t>(b)].submit_s;
+    });
+    simgrid::s4u::Activity::on_completion_cb([this](const simgrid::s4u::Activity& a) { on_flow_done(a); });
   }
 
   void start() { arm(); }
   std::uint64_t instants() const { return instants_; }
+  std::uint64_t flows() const { return flows_started_; }
   double last_instant() const { return last_instant_; }
+  /// @brief When job j's work began (after setup), or -1.
+  const std::vector<double>& work_start() const { return work_start_; }
 
 private:
-  using Completion = std::pair<double, int>;  // (time, job), min-heap
+  enum Kind : int { kComplete = 0, kBeginWork = 1 };
+  struct Event {
+    double t;
+    int kind;
+    int job;
+    bool operator>(const Event& o) const { return std::tie(t, kind, job) > std::tie(o.t, o.kind, o.job); }
+  };
+
   double next_time() const {
-    double t = std::numeric_limits<double>::infinity();
+    double t = kNever;
     if (next_arrival_ < order_.size()) t = jobs_[static_cast<std::size_t>(order_[next_arrival_])].submit_s;
-    if (!completions_.empty()) t = std::min(t, completions_.top().first);
+    if (!events_.empty()) t = std::min(t, events_.top().t);
     return t;
   }
 
   void arm() {
     const double t = next_time();
-    if (t == std::numeric_limits<double>::infinity()) return;
-    if (horizon_ && t > *horizon_) return;
-    simgrid::kernel::timer::Timer::set(t, [this] { fire(); });
+    if (t == kNever || (horizon_ && t > *horizon_)) return;
+    if (armed_ && armed_at_ <= t) return;
+    if (armed_) armed_->remove();
+    armed_at_ = t;
+    armed_ = simgrid::kernel::timer::Timer::set(t, [this] { fire(); });
+  }
+
+  void push(double t, int kind, int job) {
+    events_.push({t, kind, job});
   }
 
   void fire() {
+    armed_ = nullptr;
+    armed_at_ = kNever;
+    finished_flows_.clear();  // their Comms' on_completion callbacks have returned by now
     const double now = simgrid::s4u::Engine::get_clock();
     ++instants_;
     last_instant_ = now;
-    while (!completions_.empty() && completions_.top().first <= now) {
-      sched_.complete(completions_.top().second, now);
-      completions_.pop();
-      ++done_;
+    begin_.clear();
+    while (!events_.empty() && events_.top().t <= now) {
+      const Event e = events_.top();
+      events_.pop();
+      if (e.kind == kComplete) {
+        sched_.complete(e.job, now);
+        ++done_;
+      } else {
+        begin_.push_back(e.job);
+      }
     }
-    while (next_arrival_ < order_.size() && jobs_[static_cast<std::size_t>(order_[next_arrival_])].submit_s <= now) {
+    for (int j : begin_) begin_work(j, now);
+    while (next_arrival_ < order_.size() &&
+           jobs_[static_cast<std::size_t>(order_[next_arrival_])].submit_s <= now) {
       const int j = order_[next_arrival_++];
       sched_.arrive(j, now);
       if (sched_.records()[static_cast<std::size_t>(j)].status == JobStatus::unplaceable) ++done_;
     }
     started_.clear();
     sched_.schedule(now, started_);
-    for (int j : started_) completions_.emplace(now + jobs_[static_cast<std::size_t>(j)].duration_s, j);
+    for (int j : started_) {
+      const JobRecord& r = sched_.records()[static_cast<std::size_t>(j)];
+      const double setup = (r.attached > 0 ? links_.attach_s : 0.0) + (r.detached > 0 ? links_.detach_s : 0.0);
+      sched_.set_setup(j, setup);
+      if (setup > 0) push(now + setup, kBeginWork, j);
+      else begin_work(j, now);
+    }
     util_.observe(now, sched_.queue_length(), sched_.running(), sched_.touched_nodes());
     sched_.clear_touched();
     progress_.update(done_, now);
+    arm();
+  }
+
+  /// The job's GPU endpoints for its all-reduce ring.
+  std::vector<simgrid::s4u::Host*> ring_of(const Allocation& a) const {
+    std::vector<simgrid::s4u::Host*> ring;
+    if (!a.gpus.empty()) {
+      const int base = cluster_.node(a.node).gpu_begin;
+      for (const auto& g : a.gpus) ring.push_back(platform_.gpu_hosts[static_cast<std::size_t>(base + g.gpu)]);
+      return ring;
+    }
+    bool one_chassis = true;
+    for (const auto& g : a.pool) one_chassis &= cluster_.pool_of(g.gpu) == cluster_.pool_of(a.pool.front().gpu);
+    const auto& hosts = one_chassis ? platform_.chassis_hosts : platform_.fabric_hosts;
+    for (const auto& g : a.pool) ring.push_back(hosts[static_cast<std::size_t>(g.gpu)]);
+    return ring;
+  }
+
+  void begin_work(int j, double now) {
+    work_start_[static_cast<std::size_t>(j)] = now;
+    const Job& job = jobs_[static_cast<std::size_t>(j)];
+    const CommProfile& p = job.profile;
+    if (p.steps <= 0) {
+      push(now + job.duration_s, kComplete, j);
+      return;
+    }
+    const double compute = static_cast<double>(p.steps) * p.step_compute_s;
+    const auto& alloc = sched_.records()[static_cast<std::size_t>(j)].alloc;
+    const int k = alloc.num_gpus();
+    if (k < 2 || p.allreduce_bytes <= 0) {
+      push(now + compute, kComplete, j);
+      return;
+    }
+    // Ring all-reduce: each GPU sends 2(k-1)/k of the buffer to its successor per step.
+    const double per_flow = static_cast<double>(p.steps) * 2.0 * (k - 1) / k * p.allreduce_bytes;
+    const auto ring = ring_of(alloc);
+    pending_flows_[static_cast<std::size_t>(j)] = k;
+    for (int i = 0; i < k; ++i) {
+      auto c = simgrid::s4u::Comm::sendto_init(ring[static_cast<std::size_t>(i)], ring[static_cast<std::size_t>((i + 1) % k)]);
+      c->set_payload_size(static_cast<std::uint64_t>(per_flow));
+      c->set_data(reinterpret_cast<void*>(static_cast<std::intptr_t>(j) + 1));
+      c->start();
+      running_flows_.emplace(c.get(), c);
+      ++flows_started_;
+    }
+  }
+
+  void on_flow_done(const simgrid::s4u::Activity& a) {
+    const auto tag = reinterpret_cast<std::intptr_t>(a.get_data<void>());
+    if (tag <= 0) return;
+    const int j = static_cast<int>(tag - 1);
+    auto it = running_flows_.find(&a);
+    if (it != running_flows_.end()) {
+      finished_flows_.push_back(std::move(it->second));  // keep alive until the callback returns
+      running_flows_.erase(it);
+    }
+    if (--pending_flows_[static_cast<std::size_t>(j)] > 0) return;
+    const CommProfile& p = jobs_[static_cast<std::size_t>(j)].profile;
+    push(simgrid::s4u::Engine::get_clock() + static_cast<double>(p.steps) * p.step_compute_s, kComplete, j);
     arm();
   }
 
@@ -84,11 +190,19 @@ private:
   UtilizationObserver& util_;
   std::optional<double> horizon_;
   ProgressBar& progress_;
+  const Platform& platform_;
+  const LinkSpec& links_;
   std::vector<int> order_;
   std::size_t next_arrival_ = 0;
-  std::priority_queue<Completion, std::vector<Completion>, std::greater<>> completions_;
-  std::vector<int> started_;
-  std::uint64_t instants_ = 0, done_ = 0;
+  std::priority_queue<Event, std::vector<Event>, std::greater<>> events_;
+  std::vector<int> started_, begin_;
+  std::vector<int> pending_flows_;
+  std::vector<double> work_start_;
+  std::unordered_map<const simgrid::s4u::Activity*, simgrid::s4u::CommPtr> running_flows_;
+  std::vector<simgrid::s4u::CommPtr> finished_flows_;
+  simgrid::kernel::timer::Timer* armed_ = nullptr;
+  double armed_at_ = kNever;
+  std::uint64_t instants_ = 0, done_ = 0, flows_started_ = 0;
   double last_instant_ = 0;
 };
 
@@ -108,18 +222,23 @@ RunResult run_simulation(const Scenario& sc, ClusterState& cluster, const std::v
   char arg0[] = "fleetsim";
   char* argv[] = {arg0, nullptr};
   simgrid::s4u::Engine engine(&argc, argv);
+  // Max-min fair sharing without TCP correction factors: a transfer alone on its path takes
+  // latency + bytes / bandwidth exactly.
+  engine.set_config("network/model:CM02");
+  engine.set_config("network/crosstraffic:0");
 
   RunResult out;
   const auto t0 = std::chrono::steady_clock::now();
-  StaticPlatform platform = build_static_platform(cluster);
+  Platform platform = build_platform(cluster, sc.cluster.links);
   out.platform.build_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  out.platform.hosts = platform.node_hosts.size() + platform.gpu_hosts.size();
+  out.platform.hosts = platform.node_hosts.size() + platform.gpu_hosts.size() + platform.chassis_hosts.size() +
+                       platform.fabric_hosts.size();
   out.platform.links = platform.links;
 
   Scheduler sched(cluster, jobs, *queue, *placement);
   UtilizationObserver util(cluster, opt.keep_series, tracker ? &*tracker : nullptr);
   ProgressBar progress(jobs.size(), opt.progress, "jobs");
-  Driver driver(cluster, jobs, sched, util, sc.workload.horizon_s, progress);
+  Driver driver(cluster, jobs, sched, util, sc.workload.horizon_s, progress, platform, sc.cluster.links);
   driver.start();
   engine.run();
   progress.done();
@@ -128,6 +247,7 @@ RunResult run_simulation(const Scenario& sc, ClusterState& cluster, const std::v
   util.finish(end);
   out.end_s = end;
   out.events = driver.instants();
+  out.flows = driver.flows();
   out.placement_calls = sched.placement_calls();
 
   // A deadlock would end run() quietly: every job must be accounted for.

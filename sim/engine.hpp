@@ -34,6 +34,7 @@ struct RunResult {
   nlohmann::ordered_json metrics;
   std::vector<Sample> series;
   std::uint64_t events = 0;          ///< instants processed (timer firings)
+  std::uint64_t flows = 0;           ///< SimGrid transfers started (communicating jobs)
   std::uint64_t placement_calls = 0;
   PlatformInfo platform;
   double end_s = 0;

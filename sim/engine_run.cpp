@@ -128,6 +128,7 @@ RunReport run_scenario(const Scenario& sc, const RunOptions& opt) {
     run["engine"] = "simgrid";
     run["simulated_end_s"] = res.end_s;
     run["event_instants"] = res.events;
+    run["transfers"] = res.flows;
     run["placement_calls"] = res.placement_calls;
     run["platform_hosts"] = res.platform.hosts;
     run["platform_links"] = res.platform.links;

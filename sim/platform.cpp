@@ -3,28 +3,47 @@
 #include <simgrid/s4u.hpp>
 
 #include "sim/cluster.hpp"
+#include "sim/scenario.hpp"
 
 namespace fleetsim {
 
-StaticPlatform build_static_platform(const ClusterState& cluster, const PlatformParams& p) {
+Platform build_platform(const ClusterState& cluster, const LinkSpec& spec) {
   namespace s4u = simgrid::s4u;
-  StaticPlatform out;
+  using Dir = s4u::LinkInRoute::Direction;
+  Platform out;
   out.zone = s4u::create_star_zone("cluster");
-  out.node_hosts.reserve(static_cast<std::size_t>(cluster.num_nodes()));
-  out.gpu_hosts.reserve(static_cast<std::size_t>(cluster.num_gpus()));
-  auto add_endpoint = [&](const std::string& name, double flops, double bw, double lat) {
-    s4u::Host* h = out.zone->create_host(name, flops);
-    s4u::Link* l = out.zone->create_link(name + "/link", bw)->set_latency(lat);
-    out.zone->add_route(h->get_netpoint(), nullptr, nullptr, nullptr, {s4u::LinkInRoute(l)}, true);
+  auto link = [&](const std::string& name, double bw, double lat) {
+    s4u::SplitDuplexLink* l = out.zone->create_split_duplex_link(name, bw);
+    l->set_latency(lat);
     ++out.links;
+    return l;
+  };
+  auto host = [&](const std::string& name, std::vector<s4u::SplitDuplexLink*> path) {
+    s4u::Host* h = out.zone->create_host(name, 1e12);
+    std::vector<s4u::LinkInRoute> route;
+    for (auto* l : path) route.emplace_back(l, Dir::UP);
+    out.zone->add_route(h->get_netpoint(), nullptr, nullptr, nullptr, route, true);
     return h;
   };
+  out.node_hosts.reserve(static_cast<std::size_t>(cluster.num_nodes()));
+  out.gpu_hosts.reserve(static_cast<std::size_t>(cluster.num_local_gpus()));
   for (int n = 0; n < cluster.num_nodes(); ++n) {
     const Node& nd = cluster.node(n);
-    out.node_hosts.push_back(add_endpoint(nd.name, p.host_flops, p.nic_bandwidth_Bps, p.nic_latency_s));
-    for (int g = 0; g < nd.gpu_count; ++g)
-      out.gpu_hosts.push_back(add_endpoint(nd.name + "/gpu" + std::to_string(g), p.gpu_flops,
-                                           p.gpu_link_bandwidth_Bps, p.gpu_link_latency_s));
+    out.node_hosts.push_back(host(nd.name, {link(nd.name + "/nic", spec.nic_bandwidth_Bps, spec.nic_latency_s)}));
+    for (int g = 0; g < nd.gpu_count; ++g) {
+      const std::string name = nd.name + "/gpu" + std::to_string(g);
+      out.gpu_hosts.push_back(host(name, {link(name + "/nvlink", spec.nvlink_bandwidth_Bps, spec.nvlink_latency_s)}));
+    }
+  }
+  for (int p = 0; p < cluster.num_pools(); ++p) {
+    const Pool& pl = cluster.pool(p);
+    s4u::SplitDuplexLink* up = link(pl.name + "/uplink", cluster.pool_uplink_Bps(p), spec.port_latency_s);
+    for (int g = pl.gpu_begin; g < pl.gpu_begin + pl.gpu_count; ++g) {
+      const std::string name = pl.name + "/gpu" + std::to_string(g - pl.gpu_begin);
+      s4u::SplitDuplexLink* slot = link(name + "/slot", spec.port_bandwidth_Bps, spec.port_latency_s);
+      out.chassis_hosts.push_back(host(name, {slot}));
+      out.fabric_hosts.push_back(host(name + "@fabric", {slot, up}));
+    }
   }
   out.zone->seal();
   return out;

@@ -1,39 +1,36 @@
 #pragma once
-// Builds the SimGrid platform of a static cluster: a flat star zone with one host per server
-// and one host per GPU, each behind its own link (server NIC, GPU NVLink/PCIe port). Flat on
-// purpose: nested per-server zones cost seconds at thousands of servers (SIMGRID.md).
+// Builds the SimGrid platform of a cluster: one flat star zone (nested per-server zones cost
+// seconds at thousands of servers, SIMGRID.md). Every endpoint's route to the star's centre
+// lists the links its traffic crosses, all split-duplex (full-duplex hardware):
+//   server              [NIC]
+//   local GPU           [its NVLink port]                (GPU-to-GPU inside a server: NVSwitch)
+//   pooled GPU, chassis [its PCIe slot]                  (GPU-to-GPU inside one chassis)
+//   pooled GPU, fabric  [its PCIe slot, chassis uplink]  (across chassis, through the switch)
+// A job's ring all-reduce uses the chassis endpoints when all its pooled GPUs share a chassis
+// and the fabric endpoints otherwise, so traffic crosses exactly the links it would on the
+// hardware, and flows of different jobs on one link share it (max-min fairness, CM02 model).
 #include <vector>
 
 namespace simgrid::s4u {
 class Host;
-class Link;
 class NetZone;
 } // namespace simgrid::s4u
 
 namespace fleetsim {
 
 class ClusterState;
+struct LinkSpec;
 
-/// @brief Link and host parameters of a static platform. Defaults: 200 Gb/s NICs (25 GB/s,
-/// 2 us), NVLink-class GPU ports (300 GB/s, 1 us), 1 Tflop/s hosts (only communication and
-/// timers are simulated for now, so host speeds do not change results).
-struct PlatformParams {
-  double nic_bandwidth_Bps = 25e9;
-  double nic_latency_s = 2e-6;
-  double gpu_link_bandwidth_Bps = 300e9;
-  double gpu_link_latency_s = 1e-6;
-  double host_flops = 1e12;
-  double gpu_flops = 1e14;
-};
-
-struct StaticPlatform {
+struct Platform {
   simgrid::s4u::NetZone* zone = nullptr;
-  std::vector<simgrid::s4u::Host*> node_hosts;  ///< by node index
-  std::vector<simgrid::s4u::Host*> gpu_hosts;   ///< by flat GPU index
+  std::vector<simgrid::s4u::Host*> node_hosts;     ///< by node index
+  std::vector<simgrid::s4u::Host*> gpu_hosts;      ///< local GPUs, by flat local GPU index
+  std::vector<simgrid::s4u::Host*> chassis_hosts;  ///< pooled GPUs, intra-chassis endpoint
+  std::vector<simgrid::s4u::Host*> fabric_hosts;   ///< pooled GPUs, cross-chassis endpoint
   std::size_t links = 0;
 };
 
 /// @brief Creates and seals the platform. Requires a live simgrid::s4u::Engine.
-StaticPlatform build_static_platform(const ClusterState& cluster, const PlatformParams& params = {});
+Platform build_platform(const ClusterState& cluster, const LinkSpec& links);
 
 } // namespace fleetsim

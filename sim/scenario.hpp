@@ -23,6 +23,8 @@ struct NodeTypeSpec {
   std::string gpu_model;  ///< empty when gpus == 0
   std::int64_t fabric_ports = 0;  ///< composable: most pooled GPUs attached at once
   std::string fabric_switch;      ///< composable: the switch its ports connect to
+  bool mig = false;        ///< MIG mode: gpu_model is then "<mig_model> (MIG)" (sim/work.hpp)
+  std::string mig_model;   ///< MIG mode: the GPU model as written, e.g. "A100-40GB"
 };
 
 /// @brief A kind of GPU chassis (composable) and how many of them.
@@ -60,6 +62,7 @@ struct ClusterSpec {
   LinkSpec links;
   std::filesystem::path node_list;       ///< from `node_list`, resolved; empty = use node_types
   std::string node_list_format;          ///< "alibaba-v2023"
+  nlohmann::json mig_models = nlohmann::json::array();  ///< declared MIG geometries (validated)
 };
 
 /// @brief The FGD paper's fill experiment (workload.mode = "fill").
@@ -75,6 +78,8 @@ struct WorkloadSpec {
   FillSpec fill;
   nlohmann::json inline_jobs;   ///< array of job objects when `jobs` is given (validated)
   std::optional<double> horizon_s;
+  nlohmann::json pipelines = nlohmann::json::array();  ///< pipeline templates (validated)
+  std::string pipeline_mode = "monolithic";             ///< default execution mode of pipelines
 };
 
 /// @brief The target workload of the fragmentation measure.

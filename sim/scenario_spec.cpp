@@ -62,6 +62,44 @@ Field key(std::string name, Spec spec) {
 
 namespace {
 
+/// A pipeline of stages (issue 5); `named` for the templates of workload.pipelines, unnamed
+/// when given inline in a job.
+Spec pipeline_object(bool named) {
+  Spec stage = object("One stage: the request of each of its workers and its work per batch.", {
+      key("name", string("Stage name, unique in the pipeline.").not_empty()).required(),
+      key("cpu_milli", integer("CPU per worker in milli-cores.").min(0).def(0)),
+      key("memory_mib", integer("Memory per worker in MiB.").min(0).def(0)),
+      key("num_gpu", integer("GPUs per worker (0: a CPU stage); with mig: MIG instances per worker, default 1.")
+                         .min(0)
+                         .max(64)),
+      key("gpu_milli", integer("Milli-GPU of each GPU (default 1000); below 1000 the GPU is shared with other "
+                               "work (a fractional GPU).")
+                           .min(1)
+                           .max(1000)),
+      key("mig", string("MIG profile of each GPU instance, e.g. \"1g.5gb\" (needs MIG-enabled nodes).").not_empty()),
+      key("gpu_models", array("Allowed GPU models; absent: any.", string("A GPU model name.").not_empty()).not_empty()),
+      key("batch_s", number("Seconds one worker takes to process one batch.").min(0)).required(),
+      key("workers", integer("Parallel workers. Disaggregated: separate allocations, each taking whole batches; "
+                             "monolithic: the container holds them all and they split each batch.")
+                         .min(1)
+                         .max(4096)
+                         .def(1)),
+  });
+  std::vector<Field> fields;
+  if (named) fields.push_back(key("name", string("Pipeline name, referred to by jobs' pipeline field.").not_empty()).required());
+  fields.push_back(key("batches", integer("Batches a job of this pipeline processes (a job may override it).").min(1)).required());
+  fields.push_back(key("buffer", integer("Batches each buffer between two consecutive stages holds (disaggregated mode).")
+                                     .min(1)
+                                     .def(2)));
+  fields.push_back(key("arrival_interval_s", number("Batches become available one every this many seconds from the "
+                                                    "job's start (request batches of a service); 0: all at once.")
+                                                 .min(0)
+                                                 .def(0)));
+  fields.push_back(key("stages", array("Stages in order.", std::move(stage)).not_empty().unique("name")).required());
+  return object(named ? "A pipeline template: stages run over batches." : "A pipeline of stages run over batches.",
+                std::move(fields));
+}
+
 Spec build_scenario() {
   Spec node = object("One kind of server and how many of them.", {
       key("name", string("Node type name, unique in the cluster.").not_empty()).required(),
@@ -73,6 +111,9 @@ Spec build_scenario() {
       key("fabric_ports", integer("Composable: fabric ports, the most pooled GPUs attached at once.").min(0).max(64).def(0)),
       key("switch", string("Composable: the fabric switch the ports connect to; required when fabric_ports > 0.")
                         .not_empty()),
+      key("mig", boolean("MIG mode on these GPUs: they serve only MIG instance requests, partitioned on demand by "
+                         "the geometry of gpu_model (built in or in mig_models).")
+                     .def(false)),
   }).needs_if_positive("gpus", "gpu_model").needs_if_positive("fabric_ports", "switch");
 
   Spec pool = object("Composable: a kind of GPU chassis and how many of them.", {
@@ -105,6 +146,23 @@ Spec build_scenario() {
       key("detach_s", number("Extra time when idle GPUs must first be detached from another server, s.").min(0).def(2)),
   });
 
+  Spec mig_profile = object("A MIG GPU-instance profile.", {
+      key("name", string("Profile name, e.g. \"1g.10gb\" (a \"+me\" suffix: at most one per GPU).").not_empty()).required(),
+      key("compute_slices", integer("Compute slices it takes.").min(1).max(16)).required(),
+      key("memory_slices", integer("Memory slices it spans.").min(1).max(16)).required(),
+      key("starts", array("Allowed first memory slice of an instance.", integer("A memory slice index.").min(0).max(15))
+                        .not_empty())
+          .required(),
+      key("memory_mib", integer("Memory of an instance in MiB.").min(0).def(0)),
+      key("max_instances", integer("Most instances per GPU; 0: as many as fit.").min(0).def(0)),
+  });
+  Spec mig_model = object("MIG geometry of a GPU model that is not built in (or replacing a built-in one).", {
+      key("model", string("GPU model name, as in gpu_model.").not_empty()).required(),
+      key("memory_slices", integer("Memory slices of the GPU.").min(1).max(16)).required(),
+      key("compute_slices", integer("Compute slices of the GPU.").min(1).max(16)).required(),
+      key("profiles", array("Its profiles.", std::move(mig_profile)).not_empty().unique("name")).required(),
+  });
+
   Spec cluster = object("The servers: node types, or a node-list file (exactly one of the two).", {
       key("topology", string("static: servers own their GPUs. composable: GPUs also sit in pools (chassis) behind "
                              "fabric switches and are attached to servers on demand.")
@@ -117,6 +175,11 @@ Spec build_scenario() {
       key("node_list", string("Node-list file, one row per server, relative to the scenario file's folder.")
                            .not_empty()),
       key("format", string("Node-list format.").one_of({"alibaba-v2023"}).def("alibaba-v2023")).needs("node_list"),
+      key("mig_models", array("MIG geometries beyond the built-in A30-24GB, A100-40GB, A100-80GB, H100-80GB, H100-94GB "
+                              "and H200-141GB.",
+                              std::move(mig_model))
+                            .not_empty()
+                            .unique("model")),
   }).exactly_one({"nodes", "node_list"});
 
   Spec workload = object("The jobs: a trace file or inline jobs (exactly one of the two).", {
@@ -127,7 +190,7 @@ Spec build_scenario() {
           .needs("trace"),
       key("jobs", array("Inline jobs.", map("A job with the fields of a native trace row: id, kind, submit_s, "
                                             "duration_s, cpu_milli, memory_mib, num_gpu, gpu_milli, gpu_models, "
-                                            "priority."))
+                                            "priority, pipeline, mode, batches, num_nodes, mig."))
                       .not_empty()
                       .unique("id")),
       key("horizon_s", number("Simulated time at which the run stops, in seconds.").above(0)),
@@ -135,6 +198,15 @@ Spec build_scenario() {
                          "FGD paper's experiment, jobs submitted one at a time with no departures.")
                       .one_of({"replay", "fill"})
                       .def("replay")),
+      key("pipelines", array("Pipeline templates jobs refer to by name (their pipeline field).",
+                             pipeline_object(true))
+                           .not_empty()
+                           .unique("name")),
+      key("pipeline_mode", string("Execution mode of pipeline jobs that do not set their own: monolithic (one "
+                                  "container, stages one after the other) or disaggregated (stages scheduled "
+                                  "separately, overlapping through bounded buffers).")
+                               .one_of({"monolithic", "disaggregated"})
+                               .def("monolithic")),
       key("fill", object("Fill experiment settings (mode fill).", {
                       key("ratio", number("Sample jobs with replacement until their GPU request reaches ratio x "
                                           "the cluster's GPU capacity.")
@@ -367,6 +439,11 @@ private:
 const Spec& scenario() {
   static const Spec root = build_scenario();
   return root;
+}
+
+const Spec& inline_pipeline() {
+  static const Spec p = pipeline_object(false);
+  return p;
 }
 
 ojson validate(const ojson& doc, const Spec& spec, const std::string& label) {

@@ -69,6 +69,8 @@ Field key(std::string name, Spec spec);
 
 /// @brief The scenario document, root object first.
 const Spec& scenario();
+/// @brief A pipeline object given inline in a job (the templates' keys without "name").
+const Spec& inline_pipeline();
 
 /// @brief Checks `doc` against `spec`, keys in document order, and returns it with defaults
 /// filled in (absent optional objects without required keys are filled too). Throws

@@ -48,6 +48,8 @@ public:
   /// @brief Nodes allocated on or released since the last clear_touched() (may repeat).
   const std::vector<int>& touched_nodes() const { return touched_; }
   void clear_touched() { touched_.clear(); }
+  /// @brief Records how long job j's setup (GPU attachment) takes before its work begins.
+  void set_setup(int j, double setup_s) { records_[static_cast<std::size_t>(j)].setup_s = setup_s; }
 
 private:
   using ShapeKey = std::tuple<std::int64_t, std::int64_t, std::int32_t, std::int32_t, std::uint64_t>;

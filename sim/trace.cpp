@@ -17,7 +17,8 @@ namespace fleetsim {
 namespace {
 
 const std::vector<std::string> kFields = {"id",         "kind",    "submit_s",  "duration_s", "cpu_milli",
-                                          "memory_mib", "num_gpu", "gpu_milli", "gpu_models", "priority"};
+                                          "memory_mib", "num_gpu", "gpu_milli", "gpu_models", "priority",
+                                          "steps",      "step_compute_s", "allreduce_bytes"};
 const std::vector<std::string> kRequired = {"id",         "submit_s", "duration_s", "cpu_milli",
                                             "memory_mib", "num_gpu",  "gpu_milli"};
 
@@ -56,6 +57,9 @@ void check_job(const Job& j, const Fail& fail) {
   if (j.req.num_gpu == 0 && j.req.gpu_milli != 0) fail("gpu_milli", "expected 0 when num_gpu is 0");
   if (j.req.num_gpu > 0 && (j.req.gpu_milli < 1 || j.req.gpu_milli > 1000))
     fail("gpu_milli", "expected an integer from 1 to 1000 when num_gpu > 0");
+  if (j.profile.steps < 0) fail("steps", "expected a non-negative integer");
+  if (!(j.profile.step_compute_s >= 0)) fail("step_compute_s", "expected a non-negative number");
+  if (!(j.profile.allreduce_bytes >= 0)) fail("allreduce_bytes", "expected a non-negative number");
 }
 
 std::string json_quoted(std::string_view s) { return nlohmann::json(std::string(s)).dump(); }
@@ -126,6 +130,9 @@ Job job_from_json(const nlohmann::json& obj, const GpuModels& models, const std:
   }
   if (obj.contains("priority"))
     j.priority = static_cast<std::int32_t>(std::clamp<std::int64_t>(integer("priority", "expected an integer"), INT32_MIN, INT32_MAX));
+  if (obj.contains("steps")) j.profile.steps = integer("steps", "expected a non-negative integer");
+  if (obj.contains("step_compute_s")) j.profile.step_compute_s = number("step_compute_s");
+  if (obj.contains("allreduce_bytes")) j.profile.allreduce_bytes = number("allreduce_bytes");
   check_job(j, fail);
   return j;
 }
@@ -145,7 +152,7 @@ std::vector<Job> read_csv_trace(const std::filesystem::path& file, const GpuMode
       const auto hint = csv::closest(name, kFields);
       throw InputError(header_at + ": column " + std::to_string(c + 1) + ": unknown column " + json_quoted(name) +
                        (hint.empty() ? "; expected columns: id, kind, submit_s, duration_s, cpu_milli, memory_mib, "
-                                       "num_gpu, gpu_milli, gpu_models, priority"
+                                       "num_gpu, gpu_milli, gpu_models, priority, steps, step_compute_s, allreduce_bytes"
                                      : "; did you mean \"" + hint + "\"?"));
     }
     if (col[static_cast<std::size_t>(f)] >= 0) throw InputError(header_at + ": column " + json_quoted(name) + " appears twice");
@@ -193,6 +200,9 @@ std::vector<Job> read_csv_trace(const std::filesystem::path& file, const GpuMode
     if (col[8] >= 0) j.req.model_mask = parse_models(cell(8), models, fail);
     if (col[9] >= 0 && !cell(9).empty())
       j.priority = static_cast<std::int32_t>(std::clamp<std::int64_t>(integer(9, "expected an integer"), INT32_MIN, INT32_MAX));
+    if (col[10] >= 0 && !cell(10).empty()) j.profile.steps = integer(10, "expected a non-negative integer");
+    if (col[11] >= 0 && !cell(11).empty()) j.profile.step_compute_s = number(11);
+    if (col[12] >= 0 && !cell(12).empty()) j.profile.allreduce_bytes = number(12);
     check_job(j, fail);
     if (!ids.insert(j.id).second) fail("id", "duplicate job id");
     jobs.push_back(std::move(j));
@@ -225,13 +235,20 @@ std::vector<Job> read_jsonl_trace(const std::filesystem::path& file, const GpuMo
 }
 
 void write_csv_trace(std::ostream& os, const std::vector<Job>& jobs, const GpuModels& models) {
-  os << "id,kind,submit_s,duration_s,cpu_milli,memory_mib,num_gpu,gpu_milli,gpu_models,priority\n";
+  bool profiles = false;
+  for (const auto& j : jobs) profiles |= j.profile.steps > 0;
+  os << "id,kind,submit_s,duration_s,cpu_milli,memory_mib,num_gpu,gpu_milli,gpu_models,priority"
+     << (profiles ? ",steps,step_compute_s,allreduce_bytes\n" : "\n");
   for (const auto& j : jobs) {
     std::string m;
     for (int i = 0; i < models.size(); ++i)
       if ((j.req.model_mask >> i) & 1u) m += (m.empty() ? "" : "|") + models.name(i);
     os << j.id << ',' << to_string(j.kind) << ',' << format_double(j.submit_s) << ',' << format_double(j.duration_s) << ',' << j.req.cpu_milli << ','
-       << j.req.memory_mib << ',' << j.req.num_gpu << ',' << j.req.gpu_milli << ',' << m << ',' << j.priority << '\n';
+       << j.req.memory_mib << ',' << j.req.num_gpu << ',' << j.req.gpu_milli << ',' << m << ',' << j.priority;
+    if (profiles)
+      os << ',' << j.profile.steps << ',' << format_double(j.profile.step_compute_s) << ','
+         << format_double(j.profile.allreduce_bytes);
+    os << '\n';
   }
 }
 

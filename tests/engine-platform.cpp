@@ -7,6 +7,7 @@
 
 #include "sim/cluster.hpp"
 #include "sim/platform.hpp"
+#include "sim/scenario.hpp"
 
 using namespace fleetsim;
 
@@ -19,8 +20,8 @@ TEST_CASE("static platform: one host per server and per GPU, each behind its own
   ClusterState c;
   c.add_node("a", 0, 1000, 1000, 2, 0);
   c.add_node("b", 0, 1000, 1000, 0, -1);
-  PlatformParams p;
-  auto plat = build_static_platform(c, p);
+  LinkSpec p;
+  auto plat = build_platform(c, p);
   REQUIRE(plat.node_hosts.size() == 2);
   REQUIRE(plat.gpu_hosts.size() == 2);
   CHECK(plat.links == 4);
@@ -30,9 +31,9 @@ TEST_CASE("static platform: one host per server and per GPU, each behind its own
   double latency = 0;
   plat.gpu_hosts[0]->route_to(plat.gpu_hosts[1], links, &latency);
   REQUIRE(links.size() == 2);
-  CHECK(links[0]->get_name() == "a/gpu0/link");
-  CHECK(links[1]->get_name() == "a/gpu1/link");
-  CHECK(latency == doctest::Approx(2 * p.gpu_link_latency_s));
+  CHECK(links[0]->get_name() == "a/gpu0/nvlink_UP");
+  CHECK(links[1]->get_name() == "a/gpu1/nvlink_DOWN");
+  CHECK(latency == doctest::Approx(2 * p.nvlink_latency_s));
   links.clear();
   plat.node_hosts[0]->route_to(plat.node_hosts[1], links, &latency);
   REQUIRE(links.size() == 2);

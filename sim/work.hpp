@@ -1,0 +1,125 @@
+#pragma once
+// What a job may refer to beyond one request: MIG profiles of MIG-enabled GPU models, pipeline
+// templates, multi-node gangs. The catalogs check scenario declarations (JSON pointers) and
+// complete each job as its trace row is read (file:line), so every error is located.
+#include <array>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <tuple>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "sim/cluster.hpp"
+#include "sim/job.hpp"
+#include "sim/mig.hpp"
+#include "sim/models.hpp"
+#include "sim/pipeline.hpp"
+
+namespace fleetsim {
+
+struct Scenario;
+
+/// @brief Suffix of the GPU model name under which MIG-enabled GPUs are interned: a MIG-enabled
+/// GPU serves only MIG instance requests (as Kubernetes' mixed strategy exposes
+/// nvidia.com/mig-<profile> instead of nvidia.com/gpu), so it is a model of its own.
+inline constexpr const char* kMigSuffix = " (MIG)";
+
+/// @brief MIG geometries of the cluster's MIG-enabled GPU models and the profile names jobs use.
+class MigCatalog {
+public:
+  /// @brief Registers model id `model` (interned with kMigSuffix) as MIG-enabled with geometry
+  /// `g`; `base` is the id of the plain model name (e.g. "A100-40GB").
+  void enable(int model, int base, std::shared_ptr<const mig::Geometry> g);
+  /// @brief Geometry of model id `model`, nullptr when it is not MIG-enabled.
+  const mig::Geometry* geometry(int model) const {
+    return model >= 0 && model < GpuModels::kMaxModels ? geo_[static_cast<std::size_t>(model)].get() : nullptr;
+  }
+  /// @brief Every MIG-enabled model id, as a mask.
+  std::uint64_t mig_mask() const { return mig_mask_; }
+  bool any() const { return mig_mask_ != 0; }
+  /// @brief MIG-enabled model ids whose plain model is in `base_mask` (0: all of them).
+  std::uint64_t variants_of(std::uint64_t base_mask) const;
+  /// @brief Id of a profile name (interned on first use).
+  int intern_profile(const std::string& name);
+  std::optional<int> find_profile(const std::string& name) const;
+  const std::string& profile_name(int id) const { return profiles_[static_cast<std::size_t>(id)]; }
+  /// @brief Index of profile id `profile` in model `model`'s geometry, or -1.
+  int profile_index(int model, int profile) const;
+
+private:
+  std::array<std::shared_ptr<const mig::Geometry>, GpuModels::kMaxModels> geo_{};
+  std::array<int, GpuModels::kMaxModels> base_{};
+  std::uint64_t mig_mask_ = 0;
+  std::vector<std::string> profiles_;
+};
+
+/// @brief Builds the MIG catalog of a scenario: every node type with `mig` true must have a GPU
+/// model with a geometry (built in, or declared in cluster.mig_models). Interns the plain model
+/// names into `models` too. Throws located InputError.
+MigCatalog build_mig_catalog(const Scenario& sc, GpuModels& models, const std::string& label);
+
+/// @brief The work fields of one trace row or inline job, as read.
+struct WorkFields {
+  std::string pipeline;                 ///< template name ("" = none)
+  const nlohmann::json* pipeline_obj = nullptr;  ///< an inline pipeline object (JSON rows)
+  std::string mode;                     ///< "" = the template's / scenario's default
+  std::int64_t batches = 0;             ///< 0 = the pipeline's
+  std::int64_t num_nodes = 1;
+  std::string mig;                      ///< MIG profile name ("" = none)
+  bool has_duration = false, has_resources = false;  ///< non-zero duration / resource fields
+  bool has_models = false;
+};
+
+/// @brief Pipeline templates of a scenario and the completion of each job from its work fields.
+class WorkCatalog {
+public:
+  using Fail = std::function<void(const std::string& field, const std::string& what)>;
+
+  /// @brief Reads workload.pipelines of the validated scenario. `cluster`, when given, is used
+  /// to reject stages (and monolithic containers) that no node could ever hold. Throws located
+  /// InputError.
+  WorkCatalog(const Scenario& sc, const GpuModels& models, MigCatalog& mig, const ClusterState* cluster,
+              const std::string& label);
+
+  /// @brief Completes `job` (read with `models`) from its work fields: MIG request, multi-node
+  /// gang, pipeline work (resources, ideal duration). Plain GPU jobs with no model restriction
+  /// are kept off MIG-enabled GPUs. Calls `fail(field, what)`, which must throw, on a problem.
+  void resolve(Job& job, const WorkFields& f, const Fail& fail) const;
+  /// @brief Same for an inline pipeline object (JSON rows); `pointer_label`/`pointer` locate it.
+  bool has_templates() const { return !templates_.empty(); }
+
+private:
+  struct Template {
+    std::shared_ptr<const PipelineSpec> spec;
+    std::string at;  // JSON pointer of the template
+  };
+  struct Entry {
+    std::shared_ptr<const JobWork> work;
+    Request req;
+    double ideal_s = 0;
+  };
+  std::shared_ptr<PipelineSpec> parse_pipeline(const nlohmann::json& p, const std::string& label, const std::string& at,
+                                               bool named) const;
+  Request stage_request(const nlohmann::json& st, const std::string& label, const std::string& at) const;
+  bool worker_fits(const Request& r) const;
+  Entry make_entry(const std::shared_ptr<const PipelineSpec>& p, ExecMode mode, std::int64_t batches,
+                   const Fail& fail, const std::string& field) const;
+
+  const GpuModels& models_;
+  MigCatalog& mig_;
+  const ClusterState* cluster_;
+  std::string label_;
+  ExecMode default_mode_ = ExecMode::monolithic;
+  std::vector<Template> templates_;
+  std::uint64_t plain_mask_ = 0;  // every model id that is not MIG-enabled
+  mutable std::map<std::tuple<std::size_t, int, std::int64_t>, Entry> cache_;
+};
+
+/// @brief True when `r` (a MIG request) could be placed on some empty node of `cluster`.
+bool mig_could_ever_fit(const ClusterState& cluster, const MigCatalog& mig, const Request& r);
+
+} // namespace fleetsim
