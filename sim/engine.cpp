@@ -125,19 +125,18 @@ private:
     arm();
   }
 
-  /// The job's GPU endpoints for its all-reduce ring.
-  std::vector<simgrid::s4u::Host*> ring_of(const Allocation& a) const {
-    std::vector<simgrid::s4u::Host*> ring;
+  /// The endpoints of the ring edge from GPU i to GPU i+1 of the job: NVLink ports for local
+  /// GPUs; PCIe slots for two pooled GPUs of one chassis; slots and chassis uplinks otherwise.
+  std::pair<simgrid::s4u::Host*, simgrid::s4u::Host*> ring_edge(const Allocation& a, int i, int k) const {
+    const auto next = static_cast<std::size_t>((i + 1) % k), cur = static_cast<std::size_t>(i);
     if (!a.gpus.empty()) {
       const int base = cluster_.node(a.node).gpu_begin;
-      for (const auto& g : a.gpus) ring.push_back(platform_.gpu_hosts[static_cast<std::size_t>(base + g.gpu)]);
-      return ring;
+      return {platform_.gpu_hosts[static_cast<std::size_t>(base + a.gpus[cur].gpu)],
+              platform_.gpu_hosts[static_cast<std::size_t>(base + a.gpus[next].gpu)]};
     }
-    bool one_chassis = true;
-    for (const auto& g : a.pool) one_chassis &= cluster_.pool_of(g.gpu) == cluster_.pool_of(a.pool.front().gpu);
-    const auto& hosts = one_chassis ? platform_.chassis_hosts : platform_.fabric_hosts;
-    for (const auto& g : a.pool) ring.push_back(hosts[static_cast<std::size_t>(g.gpu)]);
-    return ring;
+    const int x = a.pool[cur].gpu, y = a.pool[next].gpu;
+    const auto& hosts = cluster_.pool_of(x) == cluster_.pool_of(y) ? platform_.chassis_hosts : platform_.fabric_hosts;
+    return {hosts[static_cast<std::size_t>(x)], hosts[static_cast<std::size_t>(y)]};
   }
 
   void begin_work(int j, double now) {
@@ -157,10 +156,10 @@ private:
     }
     // Ring all-reduce: each GPU sends 2(k-1)/k of the buffer to its successor per step.
     const double per_flow = static_cast<double>(p.steps) * 2.0 * (k - 1) / k * p.allreduce_bytes;
-    const auto ring = ring_of(alloc);
     pending_flows_[static_cast<std::size_t>(j)] = k;
     for (int i = 0; i < k; ++i) {
-      auto c = simgrid::s4u::Comm::sendto_init(ring[static_cast<std::size_t>(i)], ring[static_cast<std::size_t>((i + 1) % k)]);
+      const auto [from, to] = ring_edge(alloc, i, k);
+      auto c = simgrid::s4u::Comm::sendto_init(from, to);
       c->set_payload_size(static_cast<std::uint64_t>(per_flow));
       c->set_data(reinterpret_cast<void*>(static_cast<std::intptr_t>(j) + 1));
       c->start();
@@ -236,7 +235,9 @@ RunResult run_simulation(const Scenario& sc, ClusterState& cluster, const std::v
   out.platform.links = platform.links;
 
   Scheduler sched(cluster, jobs, *queue, *placement);
-  UtilizationObserver util(cluster, opt.keep_series, tracker ? &*tracker : nullptr);
+  StrandedTracker stranded(cluster, jobs);
+  UtilizationObserver util(cluster, opt.keep_series, tracker ? &*tracker : nullptr,
+                           cluster.num_gpus() > 0 ? &stranded : nullptr);
   ProgressBar progress(jobs.size(), opt.progress, "jobs");
   Driver driver(cluster, jobs, sched, util, sc.workload.horizon_s, progress, platform, sc.cluster.links);
   driver.start();

@@ -6,8 +6,9 @@
 
 namespace fleetsim {
 
-UtilizationObserver::UtilizationObserver(const ClusterState& cluster, bool keep_series, FragTracker* frag)
-    : cluster_(cluster), keep_series_(keep_series), frag_(frag) {}
+UtilizationObserver::UtilizationObserver(const ClusterState& cluster, bool keep_series, FragTracker* frag,
+                                         StrandedTracker* stranded)
+    : cluster_(cluster), keep_series_(keep_series), frag_(frag), stranded_(stranded) {}
 
 void UtilizationObserver::integrate_to(double t) {
   if (!has_last_ || t <= last_.time_s) return;
@@ -17,6 +18,7 @@ void UtilizationObserver::integrate_to(double t) {
   mem_area_ += dt * last_.mem_alloc_mib;
   frag_gpu_area_ += dt * last_.frag_gpus;
   frag_ratio_area_ += dt * last_.frag_ratio;
+  stranded_area_ += dt * last_.stranded_gpus;
 }
 
 void UtilizationObserver::observe(double now, std::size_t queue_length, std::size_t running,
@@ -28,11 +30,14 @@ void UtilizationObserver::observe(double now, std::size_t queue_length, std::siz
       last_.frag_gpus = frag_->frag_gpus();
       last_.frag_ratio = frag_->frag_ratio(cluster_);
     }
+    if (stranded_) last_.stranded_gpus = stranded_->stranded(cluster_);
     has_last_ = true;
     if (keep_series_) series_.push_back(last_);
   }
   if (frag_)
     for (int n : changed) frag_->update(cluster_, n);
+  if (stranded_)
+    for (int n : changed) stranded_->update(cluster_, n);
   integrate_to(now);
   Sample s{now,
            cluster_.alloc_gpu_milli(),
@@ -42,7 +47,8 @@ void UtilizationObserver::observe(double now, std::size_t queue_length, std::siz
            static_cast<std::int64_t>(queue_length),
            static_cast<std::int64_t>(running),
            frag_ ? frag_->frag_gpus() : 0.0,
-           frag_ ? frag_->frag_ratio(cluster_) : 0.0};
+           frag_ ? frag_->frag_ratio(cluster_) : 0.0,
+           stranded_ ? stranded_->stranded(cluster_) : 0};
   if (keep_series_) {
     if (!series_.empty() && series_.back().time_s == now) series_.back() = s;
     else series_.push_back(s);
@@ -126,6 +132,8 @@ nlohmann::ordered_json compute_metrics(const ClusterState& cluster, const std::v
     m["frag_ratio"] = window > 0 ? static_cast<double>(util.frag_ratio_seconds() / window) : 0.0;
     m["frag_gpus"] = window > 0 ? static_cast<double>(util.frag_gpu_seconds() / window) : 0.0;
   }
+  if (util.has_stranded())
+    m["stranded_gpus"] = window > 0 ? static_cast<double>(util.stranded_gpu_seconds() / window) : 0.0;
   nlohmann::ordered_json jc;
   jc["total"] = jobs.size();
   jc["completed"] = completed;

@@ -8,6 +8,7 @@
 
 #include "sim/cluster.hpp"
 #include "sim/fragmentation.hpp"
+#include "sim/stranded.hpp"
 #include "sim/job.hpp"
 #include "sim/scheduler.hpp"
 
@@ -24,6 +25,7 @@ struct Sample {
   std::int64_t running_jobs = 0;
   double frag_gpus = 0;   ///< sum of node fragments F_n / 1000 (0 without a fragmentation tracker)
   double frag_ratio = 0;  ///< sum F_n / idle GPU milli
+  std::int64_t stranded_gpus = 0;  ///< free whole GPUs no job could use where they are
 };
 
 /// @brief Observes the cluster after every instant that changed it and integrates exactly.
@@ -31,7 +33,8 @@ class UtilizationObserver {
 public:
   /// @brief `keep_series` keeps every sample for timeseries.csv.
   /// `frag` (optional) is kept up to date for the nodes each observe() is told changed.
-  UtilizationObserver(const ClusterState& cluster, bool keep_series, FragTracker* frag = nullptr);
+  UtilizationObserver(const ClusterState& cluster, bool keep_series, FragTracker* frag = nullptr,
+                      StrandedTracker* stranded = nullptr);
   /// @brief Records the state at `now` (call once the instant's events and pass are applied);
   /// `changed` lists the nodes allocated on or released since the last call. The previous state
   /// is integrated over [previous time, now).
@@ -48,6 +51,9 @@ public:
   long double frag_gpu_seconds() const { return frag_gpu_area_; }
   long double frag_ratio_seconds() const { return frag_ratio_area_; }
   bool has_fragmentation() const { return frag_ != nullptr; }
+  /// @brief Integral of stranded GPUs over time, GPU-seconds (0 without a tracker).
+  long double stranded_gpu_seconds() const { return stranded_area_; }
+  bool has_stranded() const { return stranded_ != nullptr; }
   double end_s() const { return end_s_; }
 
 private:
@@ -56,7 +62,8 @@ private:
   const ClusterState& cluster_;
   bool keep_series_;
   FragTracker* frag_;
-  long double frag_gpu_area_ = 0, frag_ratio_area_ = 0;
+  StrandedTracker* stranded_;
+  long double frag_gpu_area_ = 0, frag_ratio_area_ = 0, stranded_area_ = 0;
   Sample last_{};
   bool has_last_ = false;
   long double gpu_area_ = 0, cpu_area_ = 0, mem_area_ = 0;

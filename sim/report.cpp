@@ -81,13 +81,14 @@ std::string jobs_csv(const std::vector<Job>& jobs, const std::vector<JobRecord>&
 
 std::string timeseries_csv(const std::vector<Sample>& series, bool fragmentation) {
   std::string s = "time_s,gpu_alloc_milli,cpu_alloc_milli,mem_alloc_mib,free_whole_gpus,queue_length,running_jobs";
-  s += fragmentation ? ",frag_gpus,frag_ratio\n" : "\n";
+  s += fragmentation ? ",frag_gpus,frag_ratio,stranded_gpus\n" : "\n";
   s.reserve(series.size() * 64 + s.size());
   for (const auto& x : series) {
     s += format_double(x.time_s) + ',' + std::to_string(x.gpu_alloc_milli) + ',' + std::to_string(x.cpu_alloc_milli) +
          ',' + std::to_string(x.mem_alloc_mib) + ',' + std::to_string(x.free_whole_gpus) + ',' +
          std::to_string(x.queue_length) + ',' + std::to_string(x.running_jobs);
-    if (fragmentation) s += ',' + format_fixed(x.frag_gpus, 3) + ',' + format_fixed(x.frag_ratio, 6);
+    if (fragmentation)
+      s += ',' + format_fixed(x.frag_gpus, 3) + ',' + format_fixed(x.frag_ratio, 6) + ',' + std::to_string(x.stranded_gpus);
     s += '\n';
   }
   return s;
@@ -135,6 +136,7 @@ void print_summary_table(std::ostream& os, const nlohmann::ordered_json& s) {
     if (m.contains(key)) row(label, pct(m.at(key).get<double>()));
   for (const char* k : {"frag_ratio", "gpu_busy_ratio"})
     if (m.contains(k)) row(k, pct(m.at(k).get<double>()));
+  if (m.contains("stranded_gpus")) row("stranded GPUs (mean)", num(m.at("stranded_gpus").get<double>()));
   if (m.contains("fill")) {
     const auto& f = m.at("fill");
     if (!f.at("arrived_pct").is_null())

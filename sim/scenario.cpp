@@ -14,6 +14,7 @@
 #include "sim/models.hpp"
 #include "sim/scenario_spec.hpp"
 #include "sim/trace.hpp"
+#include "sim/work.hpp"
 
 namespace fleetsim {
 namespace {
@@ -177,9 +178,17 @@ Scenario convert(const ojson& raw, const std::string& label, const fs::path& bas
                      .gpus = n["gpus"].get<std::int64_t>(),
                      .gpu_model = {},
                      .fabric_ports = n["fabric_ports"].get<std::int64_t>(),
-                     .fabric_switch = n.contains("switch") ? n["switch"].get<std::string>() : std::string()};
+                     .fabric_switch = n.contains("switch") ? n["switch"].get<std::string>() : std::string(),
+                     .mig = false,
+                     .mig_model = {}};
+      if (n["mig"].get<bool>()) {
+        if (t.gpus == 0) fail(label, "/cluster/nodes/" + std::to_string(i) + "/mig", "MIG needs GPUs (gpus > 0)");
+        t.mig = true;
+        t.mig_model = n["gpu_model"].get<std::string>();
+      }
       if (t.gpus > 0) {
         t.gpu_model = n["gpu_model"].get<std::string>();
+        if (t.mig) t.gpu_model += kMigSuffix;  // a model of its own: it serves only MIG instances
         try {
           models.intern(t.gpu_model);
         } catch (const std::length_error&) {
@@ -193,6 +202,15 @@ Scenario convert(const ojson& raw, const std::string& label, const fs::path& bas
   }
 
   convert_topology(c, label, models, s.cluster);
+  if (c.contains("mig_models")) s.cluster.mig_models = nlohmann::json(c["mig_models"]);
+
+  // Pipelines, MIG profiles, multi-node gangs: checked here without the cluster's capacity
+  // (load_inputs checks that too), so inline jobs can be completed.
+  const ojson& wl = d["workload"];
+  if (wl.contains("pipelines")) s.workload.pipelines = nlohmann::json(wl["pipelines"]);
+  s.workload.pipeline_mode = wl["pipeline_mode"].get<std::string>();
+  MigCatalog mig = build_mig_catalog(s, models, label);
+  const WorkCatalog work(s, models, mig, nullptr, label);
 
   const ojson& w = d["workload"];
   if (w.contains("trace")) {
@@ -217,7 +235,7 @@ Scenario convert(const ojson& raw, const std::string& label, const fs::path& bas
   } else {
     s.workload.inline_jobs = nlohmann::json(w["jobs"]);
     for (std::size_t i = 0; i < s.workload.inline_jobs.size(); ++i)
-      (void)job_from_json(s.workload.inline_jobs[i], models, label + ": /workload/jobs/" + std::to_string(i), true);
+      (void)job_from_json(s.workload.inline_jobs[i], models, label + ": /workload/jobs/" + std::to_string(i), true, &work);
   }
   if (w.contains("horizon_s")) s.workload.horizon_s = w["horizon_s"].get<double>();
   s.workload.mode = w["mode"].get<std::string>();
@@ -227,6 +245,11 @@ Scenario convert(const ojson& raw, const std::string& label, const fs::path& bas
   }
   if (s.workload.mode == "fill" && w.contains("horizon_s"))
     fail(label, "/workload/horizon_s", "not used in fill mode (jobs never leave); remove it");
+  if (s.workload.mode == "fill" && w.contains("pipelines"))
+    fail(label, "/workload/pipelines", "not used in fill mode (it places single allocations and has no clock)");
+  if (s.workload.mode == "fill")
+    for (std::size_t i = 0; i < s.cluster.node_types.size(); ++i)
+      if (s.cluster.node_types[i].mig) fail(label, "/cluster/nodes/" + std::to_string(i) + "/mig", "not supported in fill mode");
 
   const ojson& fr = d["fragmentation"];
   s.fragmentation.coverage_pct = fr["coverage_pct"].get<double>();

@@ -3,6 +3,8 @@
 #include <queue>
 #include <stdexcept>
 
+#include "sim/parts.hpp"
+
 namespace fleetsim {
 
 std::string_view to_string(JobStatus s) {
@@ -51,6 +53,7 @@ bool Scheduler::ByPolicy::operator()(int a, int b) const {
 bool Scheduler::dominates(const ShapeKey& big, const ShapeKey& small) {
   const auto& [bc, bm, bn, bg, bmask] = big;
   const auto& [sc, sm, sn, sg, smask] = small;
+  if (bc < 0 || sc < 0) return big == small;  // jobs of several parts: only the same parts
   // A request at least as large in every resource, allowed on a subset of the models.
   const bool models_subset = smask == 0 || (bmask != 0 && (bmask & ~smask) == 0);
   if (!(bc >= sc && bm >= sm && models_subset)) return false;
@@ -60,17 +63,32 @@ bool Scheduler::dominates(const ShapeKey& big, const ShapeKey& small) {
   return bg >= sg;
 }
 
+Scheduler::ShapeKey Scheduler::key_of(const Job& j) {
+  if (parts_ && PartsPlacer::special(j)) return {-1 - std::int64_t{parts_->signature(j)}, -1, 0, 0, 0};
+  return key(j.req);
+}
+
+void Scheduler::gained(int n) {
+  touched_.push_back(n);
+  if (!is_dirty_[static_cast<std::size_t>(n)]) {
+    is_dirty_[static_cast<std::size_t>(n)] = 1;
+    dirty_.push_back(n);
+  }
+}
+
 void Scheduler::arrive(int j, double now) {
   auto& rec = records_[static_cast<std::size_t>(j)];
   const Job& job = jobs_[static_cast<std::size_t>(j)];
-  if (!cluster_.could_ever_fit(job.req)) {
+  const bool parts = parts_ && PartsPlacer::special(job);
+  if (parts ? !parts_->could_ever_fit(job) : !cluster_.could_ever_fit(job.req)) {
     rec.status = JobStatus::unplaceable;
     rec.finish_s = now;
     return;
   }
   rec.status = JobStatus::pending;
-  auto it = lanes_.find(key(job.req));
-  if (it == lanes_.end()) it = lanes_.emplace(key(job.req), Lane(ByPolicy{this})).first;
+  const ShapeKey k = key_of(job);
+  auto it = lanes_.find(k);
+  if (it == lanes_.end()) it = lanes_.emplace(k, Lane(ByPolicy{this})).first;
   it->second.insert(j);
   ++queued_;
 }
@@ -78,6 +96,14 @@ void Scheduler::arrive(int j, double now) {
 void Scheduler::complete(int j, double now) {
   auto& rec = records_[static_cast<std::size_t>(j)];
   if (rec.status != JobStatus::running) throw std::logic_error("completion of a job that is not running");
+  if (!rec.parts.empty()) {
+    for (std::size_t p = 0; p < rec.parts.size(); ++p)
+      if (rec.part_end_s[p] < 0) release_part(j, static_cast<int>(p), now);
+    rec.status = JobStatus::completed;
+    rec.finish_s = now;
+    --running_;
+    return;
+  }
   cluster_.release(rec.alloc);
   pool_released_ |= !rec.alloc.pool.empty();
   touched_.push_back(rec.alloc.node);
@@ -88,6 +114,17 @@ void Scheduler::complete(int j, double now) {
   rec.status = JobStatus::completed;
   rec.finish_s = now;
   --running_;
+}
+
+void Scheduler::release_part(int j, int part, double now) {
+  auto& rec = records_[static_cast<std::size_t>(j)];
+  const auto p = static_cast<std::size_t>(part);
+  if (rec.status != JobStatus::running || p >= rec.parts.size() || rec.part_end_s[p] >= 0)
+    throw std::logic_error("release of a part that is not held");
+  parts_->release(j, part, rec.parts[p], cluster_);
+  rec.part_end_s[p] = now;
+  pool_released_ |= !rec.parts[p].pool.empty();
+  gained(rec.parts[p].node);
 }
 
 void Scheduler::schedule(double now, std::vector<int>& started) {
@@ -128,6 +165,28 @@ void Scheduler::schedule(double now, std::vector<int>& started) {
     }
     const Job& job = jobs_[static_cast<std::size_t>(h.job)];
     ++placement_calls_;
+    if (parts_ && PartsPlacer::special(job)) {  // several allocations, or MIG instances: all or none
+      auto parts = parts_->place(h.job, job, cluster_, placement_);
+      if (!parts) {
+        failed_.push_back(h.lane->first);
+        if (queue_.blocking()) break;
+        continue;
+      }
+      auto& rec = records_[static_cast<std::size_t>(h.job)];
+      for (const auto& a : *parts) touched_.push_back(a.node);
+      rec.status = JobStatus::running;
+      rec.start_s = now;
+      rec.alloc = parts->front();
+      rec.parts = std::move(*parts);
+      rec.part_end_s.assign(rec.parts.size(), -1.0);
+      ++running_;
+      --queued_;
+      started.push_back(h.job);
+      h.lane->second.erase(h.lane->second.begin());
+      if (!h.lane->second.empty()) heads.push({*h.lane->second.begin(), h.lane});
+      else lanes_.erase(h.lane);
+      continue;
+    }
     auto alloc = placement_.place(job, cluster_);
     if (!alloc) {
       failed_.push_back(h.lane->first);
@@ -142,6 +201,8 @@ void Scheduler::schedule(double now, std::vector<int>& started) {
       for (const auto& g : *shares)
         if (g.milli != job.req.gpu_milli)
           throw std::logic_error("placement policy returned a wrong GPU share for job " + job.id);
+    for (int g : alloc->attach)  // servers losing an idle GPU to this composition change too
+      if (const int m = cluster_.pool_gpu_attached(g); m >= 0) touched_.push_back(m);
     const int detached = cluster_.allocate(*alloc);  // throws on over-allocation: a policy bug, never silent
     touched_.push_back(alloc->node);
     auto& rec = records_[static_cast<std::size_t>(h.job)];

@@ -25,7 +25,15 @@ struct JobRecord {
   std::int32_t attached = 0;  ///< pooled GPUs attached to start it (composable)
   std::int32_t detached = 0;  ///< of which detached from other servers first (re-composition)
   double setup_s = 0;         ///< time from start until its work began (attach/detach)
+  /// Jobs of several allocations (gangs, disaggregated pipelines) and MIG instances: every
+  /// allocation, in part order (alloc is parts[0]); empty for other jobs.
+  std::vector<Allocation> parts;
+  std::vector<double> part_end_s;     ///< when each part was released (-1 while held)
+  long double gpu_alloc_milli_s = 0;  ///< after the run: milli-GPU-seconds allocated in the window
+  long double gpu_busy_milli_s = 0;   ///< after the run: milli-GPU-seconds doing GPU work in the window
 };
+
+class PartsPlacer;  // sim/parts.hpp
 
 class Scheduler {
 public:
@@ -37,6 +45,12 @@ public:
   void arrive(int j, double now);
   /// @brief Job j finishes: its resources are released.
   void complete(int j, double now);
+  /// @brief Releases part `part` of running job j before the job completes (a disaggregated
+  /// stage worker that is done).
+  void release_part(int j, int part, double now);
+  /// @brief Jobs of several allocations and MIG requests are placed (and released) by `p`
+  /// (must outlive the scheduler). Without it, they are placed as their own request.
+  void set_parts_placer(PartsPlacer* p) { parts_ = p; }
   /// @brief Offers pending jobs to placement in queue order; appends the jobs it started.
   void schedule(double now, std::vector<int>& started);
 
@@ -60,6 +74,11 @@ private:
   using Lane = std::set<int, ByPolicy>;  // pending jobs of one shape, in queue order
 
   static ShapeKey key(const Request& r) { return {r.cpu_milli, r.memory_mib, r.num_gpu, r.gpu_milli, r.model_mask}; }
+  /// A job's lane: its request's shape, or for jobs of the parts placer a key of their own
+  /// (negative CPU: equal only to jobs with the same parts, dominating nothing).
+  ShapeKey key_of(const Job& j);
+  /// Marks node n as having gained resources (touched, dirty).
+  void gained(int n);
   static bool dominates(const ShapeKey& big, const ShapeKey& small);
   static Request request_of(const ShapeKey& k);
   /// True when `k` cannot fit anywhere: it failed at the end of the last pass and none of the
@@ -80,6 +99,7 @@ private:
   std::vector<char> is_dirty_;
   std::vector<int> touched_;
   bool pool_released_ = false;  // a pooled GPU was released since the last pass
+  PartsPlacer* parts_ = nullptr;
 };
 
 } // namespace fleetsim

@@ -12,13 +12,15 @@
 #include "sim/csv.hpp"
 #include "sim/error.hpp"
 #include "sim/report.hpp"
+#include "sim/work.hpp"
 
 namespace fleetsim {
 namespace {
 
 const std::vector<std::string> kFields = {"id",         "kind",    "submit_s",  "duration_s", "cpu_milli",
                                           "memory_mib", "num_gpu", "gpu_milli", "gpu_models", "priority",
-                                          "steps",      "step_compute_s", "allreduce_bytes"};
+                                          "steps",      "step_compute_s", "allreduce_bytes",
+                                          "pipeline",   "mode",    "batches",   "num_nodes",  "mig"};
 const std::vector<std::string> kRequired = {"id",         "submit_s", "duration_s", "cpu_milli",
                                             "memory_mib", "num_gpu",  "gpu_milli"};
 
@@ -64,9 +66,42 @@ void check_job(const Job& j, const Fail& fail) {
 
 std::string json_quoted(std::string_view s) { return nlohmann::json(std::string(s)).dump(); }
 
+std::size_t field_index(std::string_view name) {
+  std::size_t k = 0;
+  while (kFields[k] != name) ++k;
+  return k;
+}
+
+/// Fields a pipeline row may leave out (its stages define them).
+bool pipeline_optional(std::string_view f) {
+  return f == "duration_s" || f == "cpu_milli" || f == "memory_mib" || f == "num_gpu" || f == "gpu_milli";
+}
+
+/// Completes a job from its work fields (pipeline, mode, batches, num_nodes, mig).
+void finish_work(Job& j, WorkFields& wf, const WorkCatalog* work, const Fail& fail) {
+  wf.has_duration = j.duration_s != 0;
+  wf.has_models = j.req.model_mask != 0;
+  const std::pair<const char*, std::int64_t> res[] = {
+      {"cpu_milli", j.req.cpu_milli}, {"memory_mib", j.req.memory_mib}, {"num_gpu", j.req.num_gpu}, {"gpu_milli", j.req.gpu_milli}};
+  for (const auto& [f, v] : res)
+    if (v != 0 && wf.resource_field.empty()) wf.resource_field = f;
+  if (work) {
+    work->resolve(j, wf, fail);
+    return;
+  }
+  const char* field = !wf.pipeline.empty() || wf.pipeline_obj ? "pipeline"
+                      : !wf.mig.empty()                       ? "mig"
+                      : wf.num_nodes != 1                     ? "num_nodes"
+                      : !wf.mode.empty()                      ? "mode"
+                      : wf.batches != 0                       ? "batches"
+                                                              : nullptr;
+  if (field) fail(field, "needs a scenario (pipelines, MIG-enabled nodes); this trace is read without one");
+}
+
 } // namespace
 
-Job job_from_json(const nlohmann::json& obj, const GpuModels& models, const std::string& where, bool pointer_style) {
+Job job_from_json(const nlohmann::json& obj, const GpuModels& models, const std::string& where, bool pointer_style,
+                  const WorkCatalog* work) {
   Fail fail = [&](const std::string& field, const std::string& what) {
     std::string msg = pointer_style ? where + "/" + field + ": " + what : where + ": field " + field + ": " + what;
     if (obj.is_object() && obj.contains(field)) msg += ", got " + obj.at(field).dump();
@@ -81,8 +116,9 @@ Job job_from_json(const nlohmann::json& obj, const GpuModels& models, const std:
     const std::string what = "unknown key" + (hint.empty() ? "" : "; did you mean \"" + hint + "\"?");
     throw InputError(pointer_style ? where + "/" + key + ": " + what : where + ": field " + key + ": " + what);
   }
+  const bool pipeline = obj.contains("pipeline");
   for (const auto& f : kRequired)
-    if (!obj.contains(f)) {
+    if (!obj.contains(f) && !(pipeline && pipeline_optional(f))) {
       throw InputError(pointer_style ? where + "/" + f + ": required key is missing"
                                      : where + ": field " + f + ": required key is missing");
     }
@@ -110,11 +146,13 @@ Job job_from_json(const nlohmann::json& obj, const GpuModels& models, const std:
       fail("kind", "expected one of \"training\", \"inference\", \"preprocessing\"");
   }
   j.submit_s = number("submit_s");
-  j.duration_s = number("duration_s");
-  j.req.cpu_milli = integer("cpu_milli", "expected a non-negative integer");
-  j.req.memory_mib = integer("memory_mib", "expected a non-negative integer");
-  j.req.num_gpu = static_cast<std::int32_t>(std::clamp<std::int64_t>(integer("num_gpu", "expected an integer from 0 to 64"), -1, 65));
-  j.req.gpu_milli = static_cast<std::int32_t>(std::clamp<std::int64_t>(integer("gpu_milli", "expected an integer from 0 to 1000"), -1, 1001));
+  if (obj.contains("duration_s")) j.duration_s = number("duration_s");
+  if (obj.contains("cpu_milli")) j.req.cpu_milli = integer("cpu_milli", "expected a non-negative integer");
+  if (obj.contains("memory_mib")) j.req.memory_mib = integer("memory_mib", "expected a non-negative integer");
+  if (obj.contains("num_gpu"))
+    j.req.num_gpu = static_cast<std::int32_t>(std::clamp<std::int64_t>(integer("num_gpu", "expected an integer from 0 to 64"), -1, 65));
+  if (obj.contains("gpu_milli"))
+    j.req.gpu_milli = static_cast<std::int32_t>(std::clamp<std::int64_t>(integer("gpu_milli", "expected an integer from 0 to 1000"), -1, 1001));
   if (obj.contains("gpu_models")) {
     const auto& m = obj.at("gpu_models");
     if (m.is_string()) {
@@ -133,11 +171,30 @@ Job job_from_json(const nlohmann::json& obj, const GpuModels& models, const std:
   if (obj.contains("steps")) j.profile.steps = integer("steps", "expected a non-negative integer");
   if (obj.contains("step_compute_s")) j.profile.step_compute_s = number("step_compute_s");
   if (obj.contains("allreduce_bytes")) j.profile.allreduce_bytes = number("allreduce_bytes");
+  WorkFields wf;
+  auto text = [&](const char* f) -> std::string {
+    const auto& v = obj.at(f);
+    if (!v.is_string() || v.get_ref<const std::string&>().empty()) fail(f, "expected a non-empty string");
+    return v.get<std::string>();
+  };
+  if (pipeline) {
+    const auto& p = obj.at("pipeline");
+    if (p.is_object()) wf.pipeline_obj = &p;
+    else wf.pipeline = text("pipeline");
+  }
+  if (obj.contains("mode")) wf.mode = text("mode");
+  if (obj.contains("mig")) wf.mig = text("mig");
+  if (obj.contains("batches")) {
+    wf.batches = integer("batches", "expected a positive integer");
+    if (wf.batches < 1) fail("batches", "expected a positive integer");
+  }
+  if (obj.contains("num_nodes")) wf.num_nodes = integer("num_nodes", "expected an integer from 1 to 4096");
   check_job(j, fail);
+  finish_work(j, wf, work, fail);
   return j;
 }
 
-std::vector<Job> read_csv_trace(const std::filesystem::path& file, const GpuModels& models) {
+std::vector<Job> read_csv_trace(const std::filesystem::path& file, const GpuModels& models, const WorkCatalog* work) {
   csv::Reader reader(file);
   std::vector<std::string> row;
   if (!reader.next(row)) throw InputError(reader.label() + ": empty file, expected a header line");
@@ -152,16 +209,20 @@ std::vector<Job> read_csv_trace(const std::filesystem::path& file, const GpuMode
       const auto hint = csv::closest(name, kFields);
       throw InputError(header_at + ": column " + std::to_string(c + 1) + ": unknown column " + json_quoted(name) +
                        (hint.empty() ? "; expected columns: id, kind, submit_s, duration_s, cpu_milli, memory_mib, "
-                                       "num_gpu, gpu_milli, gpu_models, priority, steps, step_compute_s, allreduce_bytes"
+                                       "num_gpu, gpu_milli, gpu_models, priority, steps, step_compute_s, allreduce_bytes, "
+                                       "pipeline, mode, batches, num_nodes, mig"
                                      : "; did you mean \"" + hint + "\"?"));
     }
     if (col[static_cast<std::size_t>(f)] >= 0) throw InputError(header_at + ": column " + json_quoted(name) + " appears twice");
     col[static_cast<std::size_t>(f)] = static_cast<int>(c);
   }
+  const std::size_t c_pipeline = field_index("pipeline"), c_mode = field_index("mode"),
+                    c_batches = field_index("batches"), c_nodes = field_index("num_nodes"), c_mig = field_index("mig");
   for (const auto& r : kRequired) {
     std::size_t k = 0;
     while (kFields[k] != r) ++k;
-    if (col[k] < 0) throw InputError(header_at + ": missing required column " + json_quoted(r));
+    if (col[k] < 0 && !(col[c_pipeline] >= 0 && pipeline_optional(r)))
+      throw InputError(header_at + ": missing required column " + json_quoted(r));
   }
   std::vector<Job> jobs;
   std::unordered_set<std::string> ids;
@@ -191,26 +252,41 @@ std::vector<Job> read_csv_trace(const std::filesystem::path& file, const GpuMode
     j.id = cell(0);
     if (col[1] >= 0 && !cell(1).empty() && !parse_job_kind(cell(1), j.kind))
       fail("kind", "expected one of \"training\", \"inference\", \"preprocessing\"");
+    // A pipeline row may leave its duration and resources out (its stages define them).
+    const bool pipeline_row = col[c_pipeline] >= 0 && !cell(c_pipeline).empty();
+    auto given = [&](std::size_t k) { return col[k] >= 0 && !(pipeline_row && cell(k).empty()); };
     j.submit_s = number(2);
-    j.duration_s = number(3);
-    j.req.cpu_milli = integer(4, "expected a non-negative integer");
-    j.req.memory_mib = integer(5, "expected a non-negative integer");
-    j.req.num_gpu = static_cast<std::int32_t>(std::clamp<std::int64_t>(integer(6, "expected an integer from 0 to 64"), -1, 65));
-    j.req.gpu_milli = static_cast<std::int32_t>(std::clamp<std::int64_t>(integer(7, "expected an integer from 0 to 1000"), -1, 1001));
+    if (given(3)) j.duration_s = number(3);
+    if (given(4)) j.req.cpu_milli = integer(4, "expected a non-negative integer");
+    if (given(5)) j.req.memory_mib = integer(5, "expected a non-negative integer");
+    if (given(6))
+      j.req.num_gpu = static_cast<std::int32_t>(std::clamp<std::int64_t>(integer(6, "expected an integer from 0 to 64"), -1, 65));
+    if (given(7))
+      j.req.gpu_milli = static_cast<std::int32_t>(std::clamp<std::int64_t>(integer(7, "expected an integer from 0 to 1000"), -1, 1001));
     if (col[8] >= 0) j.req.model_mask = parse_models(cell(8), models, fail);
     if (col[9] >= 0 && !cell(9).empty())
       j.priority = static_cast<std::int32_t>(std::clamp<std::int64_t>(integer(9, "expected an integer"), INT32_MIN, INT32_MAX));
     if (col[10] >= 0 && !cell(10).empty()) j.profile.steps = integer(10, "expected a non-negative integer");
     if (col[11] >= 0 && !cell(11).empty()) j.profile.step_compute_s = number(11);
     if (col[12] >= 0 && !cell(12).empty()) j.profile.allreduce_bytes = number(12);
+    WorkFields wf;
+    if (pipeline_row) wf.pipeline = cell(c_pipeline);
+    if (col[c_mode] >= 0) wf.mode = cell(c_mode);
+    if (col[c_mig] >= 0) wf.mig = cell(c_mig);
+    if (col[c_batches] >= 0 && !cell(c_batches).empty()) {
+      wf.batches = integer(c_batches, "expected a positive integer");
+      if (wf.batches < 1) fail("batches", "expected a positive integer");
+    }
+    if (col[c_nodes] >= 0 && !cell(c_nodes).empty()) wf.num_nodes = integer(c_nodes, "expected an integer from 1 to 4096");
     check_job(j, fail);
+    finish_work(j, wf, work, fail);
     if (!ids.insert(j.id).second) fail("id", "duplicate job id");
     jobs.push_back(std::move(j));
   }
   return jobs;
 }
 
-std::vector<Job> read_jsonl_trace(const std::filesystem::path& file, const GpuModels& models) {
+std::vector<Job> read_jsonl_trace(const std::filesystem::path& file, const GpuModels& models, const WorkCatalog* work) {
   std::ifstream in(file, std::ios::binary);
   const std::string label = file.string();
   if (!in) throw InputError(label + ": cannot open file");
@@ -227,7 +303,7 @@ std::vector<Job> read_jsonl_trace(const std::filesystem::path& file, const GpuMo
     } catch (const nlohmann::json::parse_error& e) {
       throw InputError(at + ": malformed JSON at column " + std::to_string(e.byte) + ": expected one job object per line");
     }
-    Job j = job_from_json(obj, models, at, false);
+    Job j = job_from_json(obj, models, at, false, work);
     if (!ids.insert(j.id).second) throw InputError(at + ": field id: duplicate job id " + json_quoted(j.id));
     jobs.push_back(std::move(j));
   }

@@ -18,7 +18,7 @@ using ojson = nlohmann::ordered_json;
   throw InputError(spec::located(label, ptr, what));
 }
 
-std::string quoted(const std::string& s) { return nlohmann::json(s).dump(); }
+std::string jq(const std::string& s) { return nlohmann::json(s).dump(); }
 
 std::string request_text(const Request& r, const MigCatalog& mig) {
   std::string s = "cpu_milli " + std::to_string(r.cpu_milli) + ", memory_mib " + std::to_string(r.memory_mib);
@@ -138,7 +138,7 @@ MigCatalog build_mig_catalog(const Scenario& sc, GpuModels& models, const std::s
       std::string known;
       for (const auto& m : mig::builtin_models()) known += (known.empty() ? "" : ", ") + m;
       fail_at(label, "/cluster/nodes/" + std::to_string(i) + "/mig",
-              "GPU model " + quoted(t.mig_model) + " has no MIG geometry; built in: " + known +
+              "GPU model " + jq(t.mig_model) + " has no MIG geometry; built in: " + known +
                   " (and aliases A30, A100, H100, H100-NVL, H200), or declare it in /cluster/mig_models");
     }
     const auto variant = models.find(t.gpu_model);
@@ -195,7 +195,7 @@ Request WorkCatalog::stage_request(const nlohmann::json& st, const std::string& 
         std::string known;
         for (const auto& n : models_.names()) known += (known.empty() ? "" : ", ") + n;
         fail_at(label, at + "/gpu_models/" + std::to_string(k),
-                "unknown GPU model " + quoted(name) + "; the cluster has: " + (known.empty() ? "no GPUs" : known));
+                "unknown GPU model " + jq(name) + "; the cluster has: " + (known.empty() ? "no GPUs" : known));
       }
       named |= std::uint64_t{1} << *id;
     }
@@ -222,7 +222,7 @@ Request WorkCatalog::stage_request(const nlohmann::json& st, const std::string& 
     }
     if (!id || mask == 0)
       fail_at(label, at + "/mig",
-              "no MIG-enabled GPU model " + std::string(named ? "allowed here " : "") + "has profile " + quoted(mig) +
+              "no MIG-enabled GPU model " + std::string(named ? "allowed here " : "") + "has profile " + jq(mig) +
                   " (" + (have.empty() ? "the allowed models have no MIG-enabled nodes" : have) + ")");
     r.mig = static_cast<std::int16_t>(*id);
     r.model_mask = mask;
@@ -260,7 +260,7 @@ std::shared_ptr<PipelineSpec> WorkCatalog::parse_pipeline(const nlohmann::json& 
     s.workers = st.value("workers", 1);
     s.req = stage_request(st, label, sat);
     if (!worker_fits(s.req))
-      fail_at(label, sat, "a worker of stage " + quoted(s.name) + " (" + request_text(s.req, mig_) +
+      fail_at(label, sat, "a worker of stage " + jq(s.name) + " (" + request_text(s.req, mig_) +
                               ") fits no node of the cluster");
     p->stages.push_back(std::move(s));
   }
@@ -274,7 +274,7 @@ WorkCatalog::Entry WorkCatalog::make_entry(const std::shared_ptr<const PipelineS
   w->mode = mode;
   w->batches = batches;
   Entry e;
-  const std::string what = p->name.empty() ? std::string("the pipeline") : "pipeline " + quoted(p->name);
+  const std::string what = p->name.empty() ? std::string("the pipeline") : "pipeline " + jq(p->name);
   if (mode == ExecMode::monolithic) {
     std::string why;
     if (!monolithic_compatible(*p, &why)) fail(field, what + " cannot run monolithic: " + why);
@@ -315,7 +315,8 @@ void WorkCatalog::resolve(Job& job, const WorkFields& f, const Fail& fail) const
   if (pipeline) {
     if (!f.mig.empty()) fail("mig", "set \"mig\" on the pipeline's stages, not on the job");
     if (f.has_models) fail("gpu_models", "set \"gpu_models\" on the pipeline's stages, not on the job");
-    if (f.has_resources) fail("cpu_milli", "expected 0 or empty for a pipeline job: its stages define its resources");
+    if (!f.resource_field.empty())
+      fail(f.resource_field, "expected 0 or empty for a pipeline job: its stages define its resources");
     if (f.has_duration) fail("duration_s", "expected 0 or empty for a pipeline job: its stages and batches define its run time");
     ExecMode mode = default_mode_;
     if (!f.mode.empty() && !parse_exec_mode(f.mode, mode)) fail("mode", "expected \"monolithic\" or \"disaggregated\"");
@@ -340,8 +341,8 @@ void WorkCatalog::resolve(Job& job, const WorkFields& f, const Fail& fail) const
       while (t < templates_.size() && templates_[t].spec->name != f.pipeline) ++t;
       if (t == templates_.size()) {
         std::string names;
-        for (const auto& x : templates_) names += (names.empty() ? "" : ", ") + quoted(x.spec->name);
-        fail("pipeline", "unknown pipeline " + quoted(f.pipeline) + "; " +
+        for (const auto& x : templates_) names += (names.empty() ? "" : ", ") + jq(x.spec->name);
+        fail("pipeline", "unknown pipeline " + jq(f.pipeline) + "; " +
                              (names.empty() ? std::string("the scenario declares none in /workload/pipelines")
                                             : "declared: " + names));
       }
@@ -376,7 +377,7 @@ void WorkCatalog::resolve(Job& job, const WorkFields& f, const Fail& fail) const
     }
     if (!id || mask == 0)
       fail("mig", "no MIG-enabled GPU model " + std::string(r.model_mask ? "allowed for this job " : "") +
-                      "has profile " + quoted(f.mig) + " (" +
+                      "has profile " + jq(f.mig) + " (" +
                       (have.empty() ? "the allowed models have no MIG-enabled nodes" : have) + ")");
     r.mig = static_cast<std::int16_t>(*id);
     r.model_mask = mask;

@@ -70,7 +70,8 @@ struct WorkFields {
   std::int64_t batches = 0;             ///< 0 = the pipeline's
   std::int64_t num_nodes = 1;
   std::string mig;                      ///< MIG profile name ("" = none)
-  bool has_duration = false, has_resources = false;  ///< non-zero duration / resource fields
+  bool has_duration = false;   ///< a non-zero duration_s
+  std::string resource_field;  ///< the first non-zero of cpu_milli, memory_mib, num_gpu, gpu_milli
   bool has_models = false;
 };
 
@@ -89,8 +90,6 @@ public:
   /// gang, pipeline work (resources, ideal duration). Plain GPU jobs with no model restriction
   /// are kept off MIG-enabled GPUs. Calls `fail(field, what)`, which must throw, on a problem.
   void resolve(Job& job, const WorkFields& f, const Fail& fail) const;
-  /// @brief Same for an inline pipeline object (JSON rows); `pointer_label`/`pointer` locate it.
-  bool has_templates() const { return !templates_.empty(); }
 
 private:
   struct Template {

@@ -10,21 +10,38 @@ RunInputs load_inputs(const Scenario& sc) {
   RunInputs in;
   if (!sc.cluster.node_list.empty()) in.cluster = alibaba::read_node_list(sc.cluster.node_list, in.models).cluster;
   else in.cluster = ClusterState::from_spec(sc.cluster, in.models);
+  const std::string scenario_label = sc.source.empty() ? std::string("scenario") : sc.source.string();
+  in.mig = build_mig_catalog(sc, in.models, scenario_label);
+  // Pipelines, MIG requests and multi-node gangs, now checked against the cluster's capacity.
+  const WorkCatalog work(sc, in.models, in.mig, &in.cluster, scenario_label);
   const auto& w = sc.workload;
   if (!w.trace.empty()) {
-    if (w.format == "csv") in.jobs = read_csv_trace(w.trace, in.models);
-    else if (w.format == "alibaba-v2023") in.jobs = alibaba::jobs_of(alibaba::read_pod_list(w.trace, in.models));
-    else if (w.format == "jsonl") in.jobs = read_jsonl_trace(w.trace, in.models);
+    if (w.format == "csv") in.jobs = read_csv_trace(w.trace, in.models, &work);
+    else if (w.format == "alibaba-v2023") {
+      in.jobs = alibaba::jobs_of(alibaba::read_pod_list(w.trace, in.models));
+      // Keep GPU pods with no model restriction off MIG-enabled GPUs.
+      std::uint64_t plain = 0;
+      for (int m = 0; m < in.models.size(); ++m)
+        if (!((in.mig.mig_mask() >> m) & 1u)) plain |= std::uint64_t{1} << m;
+      if (in.mig.any())
+        for (auto& j : in.jobs)
+          if (j.req.num_gpu > 0 && j.req.model_mask == 0) j.req.model_mask = plain;
+    } else if (w.format == "jsonl") in.jobs = read_jsonl_trace(w.trace, in.models, &work);
     else throw InputError(w.trace.string() + ": unsupported trace format \"" + w.format + "\"");
   } else {
     const std::string label = sc.source.empty() ? std::string("scenario") : sc.source.string();
     for (std::size_t i = 0; i < w.inline_jobs.size(); ++i)
-      in.jobs.push_back(job_from_json(w.inline_jobs[i], in.models, label + ": /workload/jobs/" + std::to_string(i), true));
+      in.jobs.push_back(job_from_json(w.inline_jobs[i], in.models, label + ": /workload/jobs/" + std::to_string(i), true, &work));
     for (std::size_t i = 0; i < in.jobs.size(); ++i)
       for (std::size_t k = 0; k < i; ++k)
         if (in.jobs[k].id == in.jobs[i].id)
           throw InputError(label + ": /workload/jobs/" + std::to_string(i) + "/id: duplicate job id \"" + in.jobs[i].id + "\"");
   }
+  if (w.mode == "fill")
+    for (const auto& j : in.jobs)
+      if (j.work)
+        throw InputError(scenario_label + ": /workload/mode: fill mode places one allocation per job; job \"" + j.id +
+                         "\" asks for several (num_nodes)");
   return in;
 }
 

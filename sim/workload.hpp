@@ -7,6 +7,7 @@
 #include "sim/job.hpp"
 #include "sim/models.hpp"
 #include "sim/scenario.hpp"
+#include "sim/work.hpp"
 
 namespace fleetsim {
 
@@ -14,6 +15,7 @@ struct RunInputs {
   GpuModels models;
   ClusterState cluster;
   std::vector<Job> jobs;
+  MigCatalog mig;  ///< MIG-enabled GPU models and the profile names jobs use
 };
 
 /// @brief Builds the cluster and reads the workload (trace file or inline jobs).
