@@ -3,10 +3,15 @@
 // cluster is --load. Deterministic for a seed.
 //
 //   fleetsim-gen-synthetic --jobs 100000 --gpus 8000 --load 0.9 --seed 1 > trace.csv
+//
+// --mix training: 1/2/4/8-GPU training jobs with communication profiles (steps, compute per
+// step, all-reduce bytes: data-parallel training of a model of 0.1-2 GB of gradients) plus
+// CPU-heavy preprocessing stages that hold one GPU and 64 CPUs; --profiles 0 drops the profiles.
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
 #include <iostream>
+#include <iterator>
 #include <string>
 
 #include "sim/models.hpp"
@@ -33,6 +38,21 @@ const Shape kShapes[] = {
     {0.08, 8, 96000, 786432, fleetsim::JobKind::training},
 };
 
+// The mixed training workload of the composable scenarios.
+const Shape kTrainingMix[] = {
+    {0.20, 1, 64000, 262144, fleetsim::JobKind::preprocessing},  // CPU-heavy stage: 64 CPUs per GPU
+    {0.30, 1, 8000, 65536, fleetsim::JobKind::training},
+    {0.20, 2, 16000, 131072, fleetsim::JobKind::training},
+    {0.18, 4, 32000, 262144, fleetsim::JobKind::training},
+    {0.12, 8, 64000, 524288, fleetsim::JobKind::training},
+};
+
+std::string sarg(int argc, char** argv, const char* name, const char* fallback) {
+  for (int i = 1; i + 1 < argc; ++i)
+    if (std::strcmp(argv[i], name) == 0) return argv[i + 1];
+  return fallback;
+}
+
 double arg(int argc, char** argv, const char* name, double fallback) {
   for (int i = 1; i + 1 < argc; ++i)
     if (std::strcmp(argv[i], name) == 0) return std::atof(argv[i + 1]);
@@ -53,10 +73,14 @@ int main(int argc, char** argv) {
   const double load = arg(argc, argv, "--load", 0.9);
   const double mean_dur = arg(argc, argv, "--mean-duration", 3600);
   fleetsim::Rng rng(static_cast<std::uint64_t>(arg(argc, argv, "--seed", 1)));
+  const bool training = sarg(argc, argv, "--mix", "default") == std::string("training");
+  const bool profiles = training && arg(argc, argv, "--profiles", 1) != 0;
+  const Shape* shapes = training ? kTrainingMix : kShapes;
+  const std::size_t nshapes = training ? std::size(kTrainingMix) : std::size(kShapes);
 
   double wsum = 0, gpu_per_job = 0;
-  for (const auto& s : kShapes) wsum += s.weight;
-  for (const auto& s : kShapes) gpu_per_job += s.weight / wsum * s.gpus;
+  for (std::size_t k = 0; k < nshapes; ++k) wsum += shapes[k].weight;
+  for (std::size_t k = 0; k < nshapes; ++k) gpu_per_job += shapes[k].weight / wsum * shapes[k].gpus;
   // Offered load = rate * E[gpus] * E[duration] / capacity.
   const double rate = load * gpus / (gpu_per_job * mean_dur);
   const double sigma = 1.0, mu = std::log(mean_dur) - sigma * sigma / 2;  // log-normal with that mean
@@ -67,10 +91,10 @@ int main(int argc, char** argv) {
   for (std::size_t i = 0; i < n; ++i) {
     t += -std::log(1.0 - rng.uniform()) / rate;
     double u = rng.uniform() * wsum;
-    const Shape* s = &kShapes[0];
-    for (const auto& c : kShapes) {
-      s = &c;
-      if ((u -= c.weight) < 0) break;
+    const Shape* s = &shapes[0];
+    for (std::size_t k = 0; k < nshapes; ++k) {
+      s = &shapes[k];
+      if ((u -= s->weight) < 0) break;
     }
     const double z = std::sqrt(-2 * std::log(1.0 - rng.uniform())) * std::cos(2 * M_PI * rng.uniform());
     fleetsim::Job j;
@@ -83,6 +107,13 @@ int main(int argc, char** argv) {
     j.req.num_gpu = s->gpus;
     j.req.gpu_milli = s->gpus ? 1000 : 0;
     j.priority = static_cast<int>(rng.below(3));
+    if (profiles && s->kind == fleetsim::JobKind::training) {
+      // Steps of 0.5 s compute; gradients of 0.1-2 GB; the trace duration is the NVLink-free
+      // compute time, the reference the scheduler's sjf sees.
+      j.profile.step_compute_s = 0.5;
+      j.profile.steps = std::max<std::int64_t>(1, static_cast<std::int64_t>(j.duration_s / 0.5));
+      j.profile.allreduce_bytes = std::round((0.1 + 1.9 * rng.uniform()) * 10) / 10 * 1e9;
+    }
     jobs.push_back(std::move(j));
   }
   fleetsim::GpuModels none;
