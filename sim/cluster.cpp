@@ -83,6 +83,7 @@ int ClusterState::add_node(std::string name, int type, std::int64_t cpu_milli, s
 int ClusterState::add_switch(std::string name) {
   switch_names_.push_back(std::move(name));
   switch_pools_.emplace_back();
+  switch_idle_.push_back(0);
   return num_switches() - 1;
 }
 
@@ -96,7 +97,11 @@ int ClusterState::add_pool(std::string name, int type, int gpu_count, int gpu_mo
   unattached_.push_back(gpu_count);
   idle_attached_.push_back(0);
   free_whole_total_ += gpu_count;
-  for (int w : switches) switch_pools_.at(static_cast<std::size_t>(w)).push_back(p);
+  pool_switches_.push_back(switches);
+  for (int w : switches) {
+    switch_pools_.at(static_cast<std::size_t>(w)).push_back(p);
+    switch_idle_[static_cast<std::size_t>(w)] += gpu_count;
+  }
   return p;
 }
 
@@ -127,12 +132,14 @@ void ClusterState::pool_gpu_set(int g, std::int32_t free, int nd) {
     if (f != 1000) return nullptr;
     return on < 0 ? &unattached_[p] : &idle_attached_[p];
   };
+  const int was_idle = pgpu_free_[i] == 1000, now_idle = free == 1000;
   if (int* b = bucket(pgpu_free_[i], pgpu_node_[i])) --*b;
-  if (pgpu_free_[i] == 1000) --free_whole_total_;
   pgpu_free_[i] = free;
   pgpu_node_[i] = nd;
   if (int* b = bucket(free, nd)) ++*b;
-  if (free == 1000) ++free_whole_total_;
+  free_whole_total_ += now_idle - was_idle;
+  if (now_idle != was_idle)
+    for (int w : pool_switches_[p]) switch_idle_[static_cast<std::size_t>(w)] += now_idle - was_idle;
 }
 
 int ClusterState::pool_gpus_available(int n, std::int32_t gpu_milli, std::uint64_t mask) const {
@@ -148,8 +155,12 @@ int ClusterState::pool_gpus_available(int n, std::int32_t gpu_milli, std::uint64
     attached_idle += pool_gpu_free(g) == 1000;
   }
   int idle_reachable = 0;
-  for (int p : switch_pools(nd.fabric_switch))
-    if (model_ok(p)) idle_reachable += unattached_[static_cast<std::size_t>(p)] + idle_attached_[static_cast<std::size_t>(p)];
+  if (mask == 0) {
+    idle_reachable = switch_idle_[static_cast<std::size_t>(nd.fabric_switch)];
+  } else {
+    for (int p : switch_pools(nd.fabric_switch))
+      if (model_ok(p)) idle_reachable += unattached_[static_cast<std::size_t>(p)] + idle_attached_[static_cast<std::size_t>(p)];
+  }
   // n's own idle GPUs are counted among the attached ones, not among those it could attach.
   return attached_ok + std::min(free_ports(n), idle_reachable - attached_idle);
 }
@@ -378,6 +389,11 @@ void ClusterState::check_invariants() const {
       if (pool_gpu_attached(g) != n) fail("attachment lists out of step on node " + node(n).name);
   }
   if (unattached != unattached_ || idle_attached != idle_attached_) fail("pool idle counts out of step");
+  for (int w = 0; w < num_switches(); ++w) {
+    int idle = 0;
+    for (int p : switch_pools(w)) idle += unattached[static_cast<std::size_t>(p)] + idle_attached[static_cast<std::size_t>(p)];
+    if (idle != switch_idle_[static_cast<std::size_t>(w)]) fail("switch idle count out of step on " + switch_name(w));
+  }
   if (cpu != alloc_cpu_) fail("allocated CPU total out of step");
   if (mem != alloc_mem_) fail("allocated memory total out of step");
   if (gpu != alloc_gpu_) fail("allocated GPU total out of step");

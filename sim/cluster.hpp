@@ -216,6 +216,8 @@ private:
   std::vector<std::int32_t> pgpu_free_, pgpu_node_, pgpu_pool_;  // per pooled GPU
   std::vector<std::vector<int>> attached_;  // per node
   std::vector<int> unattached_, idle_attached_;  // per pool
+  std::vector<std::vector<int>> pool_switches_;  // per pool: the switches that reach it
+  std::vector<int> switch_idle_;                 // per switch: idle GPUs of the pools it reaches
   void pool_gpu_set(int g, std::int32_t free, int node);  // keeps the per-pool counts in step
 };
 
