@@ -17,7 +17,7 @@ nlohmann::ordered_json header(const Scenario& sc, const ClusterState& cluster) {
   nlohmann::ordered_json s;
   s["scenario"] = sc.name;
   s["seed"] = sc.seed;
-  s["topology"] = "static";
+  s["topology"] = sc.cluster.topology;
   s["mode"] = sc.workload.mode;
   nlohmann::ordered_json pol;
   pol["queue"] = sc.policy.queue;
@@ -27,6 +27,11 @@ nlohmann::ordered_json header(const Scenario& sc, const ClusterState& cluster) {
   nlohmann::ordered_json cl;
   cl["nodes"] = cluster.num_nodes();
   cl["gpus"] = cluster.num_gpus();
+  if (cluster.composable()) {
+    cl["pooled_gpus"] = cluster.num_pool_gpus();
+    cl["chassis"] = cluster.num_pools();
+    cl["switches"] = cluster.num_switches();
+  }
   cl["cpu_milli"] = cluster.total_cpu_milli();
   cl["memory_mib"] = cluster.total_memory_mib();
   s["cluster"] = cl;
@@ -123,6 +128,7 @@ RunReport run_scenario(const Scenario& sc, const RunOptions& opt) {
   } else {
     EngineOptions eo = opt.engine;
     eo.keep_series = !out_dir.empty() && sc.outputs.timeseries_csv;
+    eo.mig = &in.mig;
     RunResult res = run_simulation(sc, in.cluster, in.jobs, eo, target);
     s["metrics"] = res.metrics;
     run["engine"] = "simgrid";
