@@ -239,6 +239,9 @@ Scenario convert(const ojson& raw, const std::string& label, const fs::path& bas
   }
   if (w.contains("horizon_s")) s.workload.horizon_s = w["horizon_s"].get<double>();
   s.workload.mode = w["mode"].get<std::string>();
+  s.workload.unplaceable = w.contains("unplaceable") ? w["unplaceable"].get<std::string>()
+                           : s.workload.format == "alibaba-v2023" ? "count"
+                                                                  : "error";
   if (w.contains("fill")) {
     s.workload.fill.ratio = w["fill"]["ratio"].get<double>();
     s.workload.fill.shuffle = w["fill"]["shuffle"].get<bool>();

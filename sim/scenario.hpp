@@ -76,6 +76,7 @@ struct WorkloadSpec {
   std::string format;           ///< "csv" | "jsonl" (native) | "alibaba-v2023" (pod list)
   std::string mode = "replay";  ///< "replay" (time-driven, SimGrid) | "fill" (one pod at a time)
   FillSpec fill;
+  std::string unplaceable;      ///< "error" | "count"; default: count for alibaba-v2023, else error
   nlohmann::json inline_jobs;   ///< array of job objects when `jobs` is given (validated)
   std::optional<double> horizon_s;
   nlohmann::json pipelines = nlohmann::json::array();  ///< pipeline templates (validated)

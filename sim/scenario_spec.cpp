@@ -194,6 +194,10 @@ Spec build_scenario() {
                       .not_empty()
                       .unique("id")),
       key("horizon_s", number("Simulated time at which the run stops, in seconds.").above(0)),
+      key("unplaceable", string("A job no node could ever hold: error (a located input error, the default for native "
+                                "traces and inline jobs) or count (reported unplaceable at arrival, the default "
+                                "for alibaba-v2023 pod lists).")
+                             .one_of({"error", "count"})),
       key("mode", string("replay: jobs arrive at submit_s and leave after duration_s (SimGrid-driven). fill: the "
                          "FGD paper's experiment, jobs submitted one at a time with no departures.")
                       .one_of({"replay", "fill"})

@@ -194,7 +194,8 @@ Job job_from_json(const nlohmann::json& obj, const GpuModels& models, const std:
   return j;
 }
 
-std::vector<Job> read_csv_trace(const std::filesystem::path& file, const GpuModels& models, const WorkCatalog* work) {
+std::vector<Job> read_csv_trace(const std::filesystem::path& file, const GpuModels& models, const WorkCatalog* work,
+                                std::vector<std::int64_t>* lines) {
   csv::Reader reader(file);
   std::vector<std::string> row;
   if (!reader.next(row)) throw InputError(reader.label() + ": empty file, expected a header line");
@@ -282,11 +283,13 @@ std::vector<Job> read_csv_trace(const std::filesystem::path& file, const GpuMode
     finish_work(j, wf, work, fail);
     if (!ids.insert(j.id).second) fail("id", "duplicate job id");
     jobs.push_back(std::move(j));
+    if (lines) lines->push_back(reader.line());
   }
   return jobs;
 }
 
-std::vector<Job> read_jsonl_trace(const std::filesystem::path& file, const GpuModels& models, const WorkCatalog* work) {
+std::vector<Job> read_jsonl_trace(const std::filesystem::path& file, const GpuModels& models, const WorkCatalog* work,
+                                  std::vector<std::int64_t>* lines) {
   std::ifstream in(file, std::ios::binary);
   const std::string label = file.string();
   if (!in) throw InputError(label + ": cannot open file");
@@ -306,6 +309,7 @@ std::vector<Job> read_jsonl_trace(const std::filesystem::path& file, const GpuMo
     Job j = job_from_json(obj, models, at, false, work);
     if (!ids.insert(j.id).second) throw InputError(at + ": field id: duplicate job id " + json_quoted(j.id));
     jobs.push_back(std::move(j));
+    if (lines) lines->push_back(n);
   }
   return jobs;
 }

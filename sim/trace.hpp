@@ -24,11 +24,12 @@ Job job_from_json(const nlohmann::json& obj, const GpuModels& models, const std:
                   bool pointer_style, const WorkCatalog* work = nullptr);
 
 /// @brief Reads a native CSV trace. Throws InputError "file:line: column <name>: ...".
+/// `lines` (optional) receives each job's line number.
 std::vector<Job> read_csv_trace(const std::filesystem::path& file, const GpuModels& models,
-                                const WorkCatalog* work = nullptr);
+                                const WorkCatalog* work = nullptr, std::vector<std::int64_t>* lines = nullptr);
 /// @brief Reads a native JSON Lines trace. Throws InputError "file:line: ...".
 std::vector<Job> read_jsonl_trace(const std::filesystem::path& file, const GpuModels& models,
-                                  const WorkCatalog* work = nullptr);
+                                  const WorkCatalog* work = nullptr, std::vector<std::int64_t>* lines = nullptr);
 
 /// @brief Writes jobs as a native CSV trace (used by generators and converters).
 void write_csv_trace(std::ostream& os, const std::vector<Job>& jobs, const GpuModels& models);

@@ -15,8 +15,9 @@ RunInputs load_inputs(const Scenario& sc) {
   // Pipelines, MIG requests and multi-node gangs, now checked against the cluster's capacity.
   const WorkCatalog work(sc, in.models, in.mig, &in.cluster, scenario_label);
   const auto& w = sc.workload;
+  std::vector<std::int64_t> lines;  // per job, for native traces
   if (!w.trace.empty()) {
-    if (w.format == "csv") in.jobs = read_csv_trace(w.trace, in.models, &work);
+    if (w.format == "csv") in.jobs = read_csv_trace(w.trace, in.models, &work, &lines);
     else if (w.format == "alibaba-v2023") {
       in.jobs = alibaba::jobs_of(alibaba::read_pod_list(w.trace, in.models));
       // Keep GPU pods with no model restriction off MIG-enabled GPUs.
@@ -26,7 +27,7 @@ RunInputs load_inputs(const Scenario& sc) {
       if (in.mig.any())
         for (auto& j : in.jobs)
           if (j.req.num_gpu > 0 && j.req.model_mask == 0) j.req.model_mask = plain;
-    } else if (w.format == "jsonl") in.jobs = read_jsonl_trace(w.trace, in.models, &work);
+    } else if (w.format == "jsonl") in.jobs = read_jsonl_trace(w.trace, in.models, &work, &lines);
     else throw InputError(w.trace.string() + ": unsupported trace format \"" + w.format + "\"");
   } else {
     const std::string label = sc.source.empty() ? std::string("scenario") : sc.source.string();
@@ -37,6 +38,18 @@ RunInputs load_inputs(const Scenario& sc) {
         if (in.jobs[k].id == in.jobs[i].id)
           throw InputError(label + ": /workload/jobs/" + std::to_string(i) + "/id: duplicate job id \"" + in.jobs[i].id + "\"");
   }
+  if (w.unplaceable == "error")
+    for (std::size_t i = 0; i < in.jobs.size(); ++i) {
+      const Job& j = in.jobs[i];
+      if (j.work || in.cluster.could_ever_fit(j.req)) continue;
+      const std::string at = !w.trace.empty()
+                                 ? w.trace.string() + ":" + (i < lines.size() ? std::to_string(lines[i]) : std::string("?"))
+                                 : scenario_label + ": /workload/jobs/" + std::to_string(i);
+      throw InputError(at + ": job \"" + j.id + "\" (" + std::to_string(j.req.cpu_milli) + " mCPU, " +
+                       std::to_string(j.req.memory_mib) + " MiB, " + std::to_string(j.req.num_gpu) + " x " +
+                       std::to_string(j.req.gpu_milli) + " mGPU) fits no node of the cluster even when empty; "
+                       "set workload.unplaceable to \"count\" to report such jobs as unplaceable instead");
+    }
   if (w.mode == "fill")
     for (const auto& j : in.jobs)
       if (j.work)

@@ -128,6 +128,14 @@ TEST_CASE("bad input: exit 2, one located message, no output files") {
                      ":3: column num_gpu: expected an integer from 0 to 64, got \"x\"\n");
   CHECK_FALSE(fs::exists(out));
 
+  // A job larger than any node: a located error by default for native traces and inline jobs.
+  r = cli("run tests/data/golden/small.json --set workload.unplaceable=error -o " + out.string());
+  CHECK(r.code == 2);
+  CHECK(r.err == "fleetsim: error: tests/data/golden/small.json: /workload/jobs/4: job \"e\" (40000 mCPU, 512 MiB, "
+                 "0 x 0 mGPU) fits no node of the cluster even when empty; set workload.unplaceable to \"count\" to "
+                 "report such jobs as unplaceable instead\n");
+  CHECK_FALSE(fs::exists(out));
+
   r = cli("run");
   CHECK(r.code == 2);
   r = cli("frobnicate");
