@@ -98,6 +98,28 @@ ojson to_json(const Baseline& b) {
   return j;
 }
 
+std::string to_text(const Baseline& b) {
+  const ojson j = to_json(b);
+  std::string s = "{\n";
+  for (const auto& [k, v] : j.items()) {
+    if (k != "metrics") {
+      s += "  " + ojson(k).dump() + ": " + v.dump() + ",\n";
+      continue;
+    }
+    s += "  \"metrics\": {";
+    bool first = true;
+    for (const auto& [m, e] : v.items()) {
+      std::string tol;
+      for (const auto& [tk, tv] : e["tolerance"].items()) tol += (tol.empty() ? "" : ", ") + ojson(tk).dump() + ": " + tv.dump();
+      s += std::string(first ? "\n" : ",\n") + "    " + ojson(m).dump() + ": {\"value\": " + e["value"].dump() +
+           ", \"direction\": " + e["direction"].dump() + ", \"tolerance\": {" + tol + "}}";
+      first = false;
+    }
+    s += "\n  }\n";
+  }
+  return s + "}\n";
+}
+
 std::vector<Row> check(const Baseline& b, const ojson& summary, const std::string& label, const std::string& summary_label) {
   std::vector<std::string> known;
   for (const auto& [p, v] : flatten_metrics(summary)) known.push_back(p);
@@ -185,7 +207,7 @@ Baseline updated(const std::optional<Baseline>& old, const ojson& summary, const
       for (auto& e : b.entries)
         if (e.metric == r.entry.metric) e.value = r.current;
   } else {
-    b.description = "Expected metrics of this scenario; refresh with fleetsim check ... --update-baseline.";
+    b.description = "Expected metrics (fleetsim check); after an intended change, refresh with --update-baseline.";
     for (const auto& m : key_metrics({&summary})) {
       Entry e;
       e.metric = m;

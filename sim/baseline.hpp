@@ -40,6 +40,8 @@ Baseline parse(const nlohmann::ordered_json& doc, const std::string& label);
 /// @brief Reads a baseline file (InputError when missing or malformed).
 Baseline read(const std::filesystem::path& file);
 nlohmann::ordered_json to_json(const Baseline& b);
+/// @brief The file text: to_json with one line per metric, so diffs of baselines read well.
+std::string to_text(const Baseline& b);
 
 enum class Verdict { ok, improved, regressed };
 

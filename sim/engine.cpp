@@ -14,6 +14,8 @@
 
 #include "policies/registry.hpp"
 #include "policies/scoring.hpp"
+#include "sim/parts.hpp"
+#include "sim/pipeline.hpp"
 #include "sim/platform.hpp"
 #include "sim/progress.hpp"
 #include "sim/scenario.hpp"
@@ -35,7 +37,7 @@ constexpr double kNever = std::numeric_limits<double>::infinity();
 /// -> work: its trace duration, or, with a communication profile, a ring all-reduce of all
 /// its steps' bytes among its GPUs (SimGrid Comms over the links they use, shared with other
 /// jobs) followed by its steps' compute time -> completion (released).
-class Driver {
+class Driver final : public PipelineRunner::Hooks {
 public:
   Driver(ClusterState& cluster, const std::vector<Job>& jobs, Scheduler& sched, UtilizationObserver& util,
          std::optional<double> horizon, ProgressBar& progress, const Platform& platform, const LinkSpec& links)
@@ -50,6 +52,9 @@ public:
   }
 
   void start() { arm(); }
+  /// @brief Jobs of several allocations and MIG instances are held through `p`.
+  void set_parts(const PartsPlacer* p) { parts_ = p; }
+  const PipelineRunner& pipelines() const { return pipes_; }
   std::uint64_t instants() const { return instants_; }
   std::uint64_t flows() const { return flows_started_; }
   double last_instant() const { return last_instant_; }
@@ -69,6 +74,7 @@ private:
     double t = kNever;
     if (next_arrival_ < order_.size()) t = jobs_[static_cast<std::size_t>(order_[next_arrival_])].submit_s;
     if (!events_.empty()) t = std::min(t, events_.top().t);
+    t = std::min(t, pipes_.next_time());
     return t;
   }
 
@@ -97,12 +103,14 @@ private:
       const Event e = events_.top();
       events_.pop();
       if (e.kind == kComplete) {
+        stop_busy(e.job, now);
         sched_.complete(e.job, now);
         ++done_;
       } else {
         begin_.push_back(e.job);
       }
     }
+    pipes_.advance(now);  // pipeline stages: batches done, workers released, jobs finished
     for (int j : begin_) begin_work(j, now);
     while (next_arrival_ < order_.size() &&
            jobs_[static_cast<std::size_t>(order_[next_arrival_])].submit_s <= now) {
@@ -142,6 +150,16 @@ private:
   void begin_work(int j, double now) {
     work_start_[static_cast<std::size_t>(j)] = now;
     const Job& job = jobs_[static_cast<std::size_t>(j)];
+    if (job.work && job.work->pipeline) {  // stages in batches: the runner reports busy and completion
+      const JobRecord& r = sched_.records()[static_cast<std::size_t>(j)];
+      std::vector<std::vector<std::int32_t>> devices;
+      if (r.parts.empty()) devices.push_back(shares(r.alloc));
+      for (std::size_t p = 0; p < r.parts.size(); ++p)
+        devices.push_back(parts_ ? parts_->devices(j, static_cast<int>(p), r.parts[p]) : shares(r.parts[p]));
+      pipes_.start(j, *job.work, devices, now);
+      return;
+    }
+    start_busy(j, now);  // without stages, its GPUs are busy from now to completion
     const CommProfile& p = job.profile;
     if (p.steps <= 0) {
       push(now + job.duration_s, kComplete, j);
@@ -183,6 +201,40 @@ private:
     arm();
   }
 
+  static std::vector<std::int32_t> shares(const Allocation& a) {
+    std::vector<std::int32_t> d;
+    for (const auto* s : {&a.gpus, &a.pool})
+      for (const auto& g : *s) d.push_back(g.milli);
+    return d;
+  }
+  void start_busy(int j, double now) {
+    const JobRecord& r = sched_.records()[static_cast<std::size_t>(j)];
+    std::int64_t m = r.alloc.total_gpu_milli();
+    if (!r.parts.empty()) {
+      m = 0;
+      for (const auto& a : r.parts) m += a.total_gpu_milli();
+    }
+    if (m == 0) return;
+    if (busy_of_.size() < jobs_.size()) busy_of_.resize(jobs_.size(), 0);
+    busy_of_[static_cast<std::size_t>(j)] = m;
+    util_.add_busy(j, m, now);
+  }
+  void stop_busy(int j, double now) {
+    if (static_cast<std::size_t>(j) >= busy_of_.size() || busy_of_[static_cast<std::size_t>(j)] == 0) return;
+    util_.add_busy(j, -busy_of_[static_cast<std::size_t>(j)], now);
+    busy_of_[static_cast<std::size_t>(j)] = 0;
+  }
+  // PipelineRunner::Hooks
+  void busy(int job, std::int64_t delta_milli, double now) override { util_.add_busy(job, delta_milli, now); }
+  void release_part(int job, int part, double now) override {
+    // A pipeline of one worker holds one plain allocation, released when it finishes (now).
+    if (!sched_.records()[static_cast<std::size_t>(job)].parts.empty()) sched_.release_part(job, part, now);
+  }
+  void finished(int job, double now) override {
+    sched_.complete(job, now);
+    ++done_;
+  }
+
   ClusterState& cluster_;
   const std::vector<Job>& jobs_;
   Scheduler& sched_;
@@ -203,6 +255,9 @@ private:
   double armed_at_ = kNever;
   std::uint64_t instants_ = 0, done_ = 0, flows_started_ = 0;
   double last_instant_ = 0;
+  const PartsPlacer* parts_ = nullptr;
+  PipelineRunner pipes_{*this};
+  std::vector<std::int64_t> busy_of_;  // GPU milli each running job without stages keeps busy
 };
 
 } // namespace
@@ -235,11 +290,14 @@ RunResult run_simulation(const Scenario& sc, ClusterState& cluster, const std::v
   out.platform.links = platform.links;
 
   Scheduler sched(cluster, jobs, *queue, *placement);
+  PartsPlacer parts(cluster, opt.mig);
+  sched.set_parts_placer(&parts);
   StrandedTracker stranded(cluster, jobs);
   UtilizationObserver util(cluster, opt.keep_series, tracker ? &*tracker : nullptr,
                            cluster.num_gpus() > 0 ? &stranded : nullptr);
   ProgressBar progress(jobs.size(), opt.progress, "jobs");
   Driver driver(cluster, jobs, sched, util, sc.workload.horizon_s, progress, platform, sc.cluster.links);
+  driver.set_parts(&parts);
   driver.start();
   engine.run();
   progress.done();
@@ -262,8 +320,32 @@ RunResult run_simulation(const Scenario& sc, ClusterState& cluster, const std::v
                            " jobs neither finished nor unplaceable and no horizon");
   cluster.check_invariants();
 
-  out.metrics = compute_metrics(cluster, jobs, sched.records(), util);
   out.records = sched.records();
+  account_gpu_time(out.records, util, end);
+  out.metrics = compute_metrics(cluster, jobs, out.records, util);
+  // Pipelines and MIG, when the run has them.
+  std::size_t mono = 0, dis = 0;
+  for (const auto& j : jobs)
+    if (j.work && j.work->pipeline) ++(j.work->mode == ExecMode::monolithic ? mono : dis);
+  if (mono + dis > 0) {
+    const auto& pr = driver.pipelines();
+    nlohmann::ordered_json p;
+    p["jobs"] = mono + dis;
+    p["monolithic"] = mono;
+    p["disaggregated"] = dis;
+    p["batches_done"] = pr.batches_done();
+    p["stage_runs"] = pr.stage_runs();
+    p["blocked_on_full_buffer"] = pr.blocked_events();
+    out.metrics["pipelines"] = p;
+  }
+  if (parts.mig_gpus() > 0) {
+    nlohmann::ordered_json m;
+    m["gpus"] = parts.mig_gpus();
+    m["instances_created"] = parts.instances_created();
+    m["instances_reused"] = parts.instances_reused();
+    m["instances_destroyed"] = parts.instances_destroyed();
+    out.metrics["mig"] = m;
+  }
   out.series = util.series();
   return out;
 }

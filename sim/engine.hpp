@@ -16,12 +16,15 @@
 
 namespace fleetsim {
 
+class MigCatalog;  // sim/work.hpp
+
 struct Scenario;
 
 struct EngineOptions {
   bool verbose = false;        ///< SimGrid's own logging on
   bool progress = false;       ///< progress bar on stderr
   bool keep_series = true;     ///< keep every sample for timeseries.csv
+  const MigCatalog* mig = nullptr;  ///< MIG-enabled GPU models (must outlive the run)
 };
 
 struct PlatformInfo {

@@ -5,6 +5,7 @@
 #include <sys/resource.h>
 
 #include "policies/registry.hpp"
+#include "sim/cost.hpp"
 #include "sim/fill.hpp"
 #include "sim/report.hpp"
 #include "sim/run.hpp"
@@ -129,8 +130,13 @@ RunReport run_scenario(const Scenario& sc, const RunOptions& opt) {
     EngineOptions eo = opt.engine;
     eo.keep_series = !out_dir.empty() && sc.outputs.timeseries_csv;
     eo.mig = &in.mig;
+    cost::Tariff tariff;
+    cost::Usage usage = cost::inventory(sc, in.cluster, in.models, tariff);  // input errors before the run
     RunResult res = run_simulation(sc, in.cluster, in.jobs, eo, target);
     s["metrics"] = res.metrics;
+    cost::add_run_usage(usage, in.cluster, in.jobs, res.records, res.metrics["window_s"].get<double>());
+    const auto cost_metrics = cost::to_json(cost::compute(tariff, usage));
+    for (const auto& [k, v] : cost_metrics.items()) s["metrics"][k] = v;
     run["engine"] = "simgrid";
     run["simulated_end_s"] = res.end_s;
     run["event_instants"] = res.events;

@@ -151,7 +151,7 @@ std::string page(const std::string& title, const std::string& subtitle, const st
        "section{background:#fff;border:1px solid #e1e4e8;border-radius:8px;padding:12px 16px 10px;margin:0 0 16px}\n"
        "h2{font-size:15px;margin:0 0 8px}figure{margin:0}figcaption{font-weight:600;margin:0 0 2px}\n"
        ".note{color:#57606a;font-size:12.5px;margin:0 0 4px}\n"
-       "table{border-collapse:collapse;font-variant-numeric:tabular-nums;width:100%}\n"
+       "table{border-collapse:collapse;font-variant-numeric:tabular-nums;min-width:60%}\n"
        "th,td{padding:3px 10px;border-bottom:1px solid #eef0f2;text-align:right;white-space:nowrap}\n"
        "th:first-child,td:first-child{text-align:left}th{font-weight:600;background:#f6f8fa}\n"
        "tr.meta td{color:#57606a}td.best{color:#116329;font-weight:600}\n"
@@ -316,7 +316,7 @@ std::string render_line_chart(const LineChart& ch) {
     reduce(sr, x0, x1, static_cast<int>(pw), xs, ys);
     std::string d;
     bool pen = false;
-    double last_y = 0;
+    double first_px = 0;
     for (std::size_t k = 0; k < xs.size(); ++k) {
       if (!std::isfinite(xs[k]) || !std::isfinite(ys[k])) {
         pen = false;
@@ -324,6 +324,7 @@ std::string render_line_chart(const LineChart& ch) {
       }
       const double px = X(xs[k]), py = Y(ys[k]);
       if (!pen) {
+        if (d.empty()) first_px = px;
         d += "M" + c1(px) + " " + c1(py);
         pen = true;
       } else if (ch.step) {
@@ -331,11 +332,12 @@ std::string render_line_chart(const LineChart& ch) {
       } else {
         d += "L" + c1(px) + " " + c1(py);
       }
-      last_y = py;
     }
     if (pen && ch.step) d += "H" + c1(X(x1));
-    (void)last_y;
     const int c = sr.color >= 0 ? sr.color : static_cast<int>(i);
+    if ((sr.area || (ch.step && ch.series.size() == 1)) && pen && d.find('M', 1) == std::string::npos)
+      s += "<path d=\"" + d + "V" + c1(Y(std::max(y0, 0.0))) + "H" + c1(first_px) + "Z\" fill=\"" + color(c) +
+           "\" fill-opacity=\"0.13\" stroke=\"none\"/>\n";
     s += "<path class=\"series\" d=\"" + d + "\" fill=\"none\" stroke=\"" + color(c) + "\" stroke-width=\"1.6\"" +
          (sr.dashed ? " stroke-dasharray=\"6 4\"" : "") + " stroke-linejoin=\"round\"><title>" + escape(sr.label) +
          "</title></path>\n";
@@ -447,6 +449,7 @@ std::string runs_report(const std::string& title, const std::vector<RunData>& ru
       for (auto& s : busy.series) s.label = "busy", s.color = 1;
       alloc.series.insert(alloc.series.end(), busy.series.begin(), busy.series.end());
     }
+    if (single) alloc.series[0].area = true;
     if (capacity) alloc.y_max_hint = capacity, alloc.y_max_label = "capacity " + format_metric("gpus", *capacity) + " GPUs";
     body += section(render_line_chart(alloc));
     if (any_busy && !single)
@@ -529,10 +532,8 @@ std::string sweep_report(const sweep::Plan& plan, const ojson& results, const st
       const auto& a = g["metrics"][m];
       const double mean = a["mean"].get<double>();
       std::string cell = format_metric(m, mean);
-      if (a["ci95_high"].is_number()) {
-        const double half = (a["ci95_high"].get<double>() - a["ci95_low"].get<double>()) / 2;
-        cell += " \u00b1 " + format_metric(m, half);
-      }
+      if (a["ci95_high"].is_number())
+        cell = format_metric_pm(m, mean, (a["ci95_high"].get<double>() - a["ci95_low"].get<double>()) / 2);
       const bool mark = groups.size() > 1 && d != Direction::none && best && mean == *best;
       t += std::string(mark ? "<td class=\"best\">" : "<td>") + escape(cell) + "</td>";
     }
@@ -561,7 +562,7 @@ std::string sweep_report(const sweep::Plan& plan, const ojson& results, const st
       b.text = format_metric(m, a["mean"].get<double>());
       if (a["ci95_low"].is_number()) {
         b.low = a["ci95_low"].get<double>() * k, b.high = a["ci95_high"].get<double>() * k;
-        b.text += " \u00b1 " + format_metric(m, (a["ci95_high"].get<double>() - a["ci95_low"].get<double>()) / 2);
+        b.text = format_metric_pm(m, a["mean"].get<double>(), (a["ci95_high"].get<double>() - a["ci95_low"].get<double>()) / 2);
       }
       ch.bars.push_back(std::move(b));
       any = true;

@@ -37,7 +37,8 @@ struct Series {
   std::string label;
   std::vector<double> x, y;
   bool dashed = false;
-  int color = -1;  ///< palette index; -1 = by position
+  bool area = false;  ///< shade the area below the line
+  int color = -1;     ///< palette index; -1 = by position
 };
 
 struct LineChart {

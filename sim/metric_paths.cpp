@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <cctype>
 #include <set>
 
 namespace fleetsim {
@@ -162,6 +163,27 @@ std::string format_metric(std::string_view path, double v) {
   std::string s = b;
   if (s == "-0" || s == "-0.00%" || s == "-0.00") s.erase(0, 1);
   return s;
+}
+
+std::string format_metric_pm(std::string_view path, double mean, double half) {
+  std::string m = format_metric(path, mean);
+  if (!std::isfinite(mean) || !std::isfinite(half)) return m;
+  if (m.find_first_not_of("-0123456789") == std::string::npos) {  // a whole mean: show the decimals a mean has
+    const double a = std::fabs(mean);
+    char b[64];
+    std::snprintf(b, sizeof b, "%.*f", a >= 1000 ? 0 : a >= 100 ? 1 : a >= 10 ? 2 : 3, mean);
+    m = b;
+  }
+  const auto dot = m.find('.');
+  int decimals = 0;
+  if (dot != std::string::npos)
+    while (dot + 1 + static_cast<std::size_t>(decimals) < m.size() &&
+           std::isdigit(static_cast<unsigned char>(m[dot + 1 + static_cast<std::size_t>(decimals)])))
+      ++decimals;
+  const bool pct = path.ends_with("_ratio");
+  char b[64];
+  std::snprintf(b, sizeof b, "%.*f%s", decimals, pct ? half * 100 : half, pct ? "%" : "");
+  return m + " \u00b1 " + b;
 }
 
 std::string to_string(Direction d) {

@@ -41,6 +41,9 @@ std::vector<std::string> select_metrics(const std::string& selection,
 /// values with 4 significant digits or thousands kept whole ("12902960", "13.91", "0.1234").
 std::string format_metric(std::string_view path, double value);
 
+/// @brief "95.28 ± 0.10": a mean and a half-width with the mean's decimals.
+std::string format_metric_pm(std::string_view path, double mean, double half_width);
+
 /// @brief "higher-is-better" | "lower-is-better" | "two-sided".
 std::string to_string(Direction d);
 

@@ -67,8 +67,10 @@ void UtilizationObserver::observe(double now, std::size_t queue_length, std::siz
            stranded_ ? stranded_->stranded(cluster_) : 0};
   s.gpu_busy_milli = busy_;
   if (keep_series_) {
+    Sample same = s;  // a row only where something changed
+    if (!series_.empty()) same.time_s = series_.back().time_s;
     if (!series_.empty() && series_.back().time_s == now) series_.back() = s;
-    else series_.push_back(s);
+    else if (series_.empty() || !(same == series_.back())) series_.push_back(s);
   }
   last_ = s;
   has_last_ = true;

@@ -26,6 +26,8 @@ struct Sample {
   double frag_gpus = 0;   ///< sum of node fragments F_n / 1000 (0 without a fragmentation tracker)
   double frag_ratio = 0;  ///< sum F_n / idle GPU milli
   std::int64_t stranded_gpus = 0;  ///< free whole GPUs no job could use where they are
+  std::int64_t gpu_busy_milli = 0;  ///< allocated milli-GPU doing GPU work (<= gpu_alloc_milli)
+  bool operator==(const Sample&) const = default;
 };
 
 /// @brief Observes the cluster after every instant that changed it and integrates exactly.
@@ -41,6 +43,18 @@ public:
   void observe(double now, std::size_t queue_length, std::size_t running, const std::vector<int>& changed = {});
   /// @brief Closes the integral at `end_s` (the horizon or the last event).
   void finish(double end_s);
+  /// @brief `delta_milli` of job `job`'s allocated GPU milli starts (> 0) or stops (< 0) doing
+  /// GPU work at `now`, the instant being applied (before its observe()). A GPU is busy while a
+  /// job without stages works (after its setup) or while a GPU stage runs a batch.
+  void add_busy(int job, std::int64_t delta_milli, double now);
+  /// @brief Milli-GPU doing GPU work now.
+  std::int64_t busy_milli() const { return busy_; }
+  /// @brief Integral of busy milli-GPU over time, in milli-GPU-seconds.
+  long double gpu_busy_milli_seconds() const { return busy_area_; }
+  /// @brief Busy milli-GPU-seconds of job j in the window (after finish()).
+  long double job_busy_milli_seconds(int j) const {
+    return static_cast<std::size_t>(j) < job_busy_.size() ? job_busy_[static_cast<std::size_t>(j)] : 0.0L;
+  }
 
   const std::vector<Sample>& series() const { return series_; }
   /// @brief Integral of allocated milli-GPU over time, in milli-GPU-seconds.
@@ -67,6 +81,10 @@ private:
   Sample last_{};
   bool has_last_ = false;
   long double gpu_area_ = 0, cpu_area_ = 0, mem_area_ = 0;
+  std::int64_t busy_ = 0;
+  long double busy_area_ = 0;
+  std::vector<long double> job_busy_;    // per job, telescoping: -d*t when d starts, +d*t when it stops
+  std::vector<std::int64_t> job_level_;  // per job, busy milli now
   double end_s_ = 0;
   std::vector<Sample> series_;
 };
@@ -77,6 +95,11 @@ struct Stats {
   double mean = 0, p50 = 0, p95 = 0, p99 = 0, max = 0;
 };
 Stats compute_stats(std::vector<double> values);
+
+/// @brief Fills each record's gpu_alloc_milli_s (every allocation, local and pooled shares
+/// and MIG instances, from its start until its release or `end_s`) and gpu_busy_milli_s (from
+/// the observer, after its finish()).
+void account_gpu_time(std::vector<JobRecord>& records, const UtilizationObserver& util, double end_s);
 
 /// @brief Every metric of one run, in the order summary.json lists them.
 nlohmann::ordered_json compute_metrics(const ClusterState& cluster, const std::vector<Job>& jobs,

@@ -114,7 +114,7 @@ void PipelineRunner::start(int job, const JobWork& work, const std::vector<std::
   if (r.n == 0) finish(ri, now);
 }
 
-double PipelineRunner::next_time() {
+double PipelineRunner::next_time() const {
   while (!heap_.empty() && heap_.top().gen != runs_[static_cast<std::size_t>(heap_.top().run)].gen) heap_.pop();
   return heap_.empty() ? std::numeric_limits<double>::infinity() : heap_.top().t;
 }

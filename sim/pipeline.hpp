@@ -94,7 +94,7 @@ public:
   /// `work` must outlive the run.
   void start(int job, const JobWork& work, const std::vector<std::vector<std::int32_t>>& part_gpu_milli, double now);
   /// @brief Time of the next event, +infinity when none.
-  double next_time();
+  double next_time() const;
   /// @brief Processes every event at or before `now`.
   void advance(double now);
 
@@ -159,7 +159,7 @@ private:
   Hooks& hooks_;
   std::vector<Run> runs_;
   std::vector<int> free_;
-  std::priority_queue<Event, std::vector<Event>, std::greater<>> heap_;
+  mutable std::priority_queue<Event, std::vector<Event>, std::greater<>> heap_;  // stale tops dropped lazily
   std::uint64_t stage_runs_ = 0, batches_done_ = 0, blocked_ = 0, seq_ = 0;
 };
 

@@ -44,7 +44,8 @@ void write_file_atomic(const std::filesystem::path& file, const std::string& con
 std::string jobs_csv(const std::vector<Job>& jobs, const std::vector<JobRecord>& records, const ClusterState& cluster) {
   std::string s;
   s.reserve(jobs.size() * 96 + 128);
-  s += "id,kind,status,submit_s,start_s,finish_s,wait_s,jct_s,duration_s,node,gpus,gpu_milli,cpu_milli,memory_mib\n";
+  s += "id,kind,status,submit_s,start_s,finish_s,wait_s,jct_s,duration_s,node,gpus,gpu_milli,cpu_milli,memory_mib,"
+       "alloc_gpu_s,busy_gpu_s\n";
   for (std::size_t i = 0; i < jobs.size(); ++i) {
     const Job& j = jobs[i];
     const JobRecord& r = records[i];
@@ -64,27 +65,35 @@ std::string jobs_csv(const std::vector<Job>& jobs, const std::vector<JobRecord>&
     if (finished) s += format_double(r.finish_s - j.submit_s);
     s += ',' + format_double(j.duration_s) + ',';
     if (started) {
-      s += cluster.node(r.alloc.node).name;
+      // Jobs of several allocations list each one's node and GPUs, separated by '|'.
+      const std::vector<Allocation> one{r.alloc};
+      const auto& parts = r.parts.empty() ? one : r.parts;
+      for (std::size_t p = 0; p < parts.size(); ++p) s += (p ? "|" : "") + cluster.node(parts[p].node).name;
       s += ',';
-      for (std::size_t g = 0; g < r.alloc.gpus.size(); ++g) {
-        if (g) s += ';';
-        s += std::to_string(r.alloc.gpus[g].gpu);
+      for (std::size_t p = 0; p < parts.size(); ++p) {
+        if (p) s += '|';
+        for (std::size_t g = 0; g < parts[p].gpus.size(); ++g) {
+          if (g) s += ';';
+          s += std::to_string(parts[p].gpus[g].gpu);
+        }
       }
     } else {
       s += ',';
     }
     s += ',' + std::to_string(j.req.gpu_milli) + ',' + std::to_string(j.req.cpu_milli) + ',' +
-         std::to_string(j.req.memory_mib) + '\n';
+         std::to_string(j.req.memory_mib) + ',' + format_fixed(static_cast<double>(r.gpu_alloc_milli_s / 1000.0L), 3) +
+         ',' + format_fixed(static_cast<double>(r.gpu_busy_milli_s / 1000.0L), 3) + '\n';
   }
   return s;
 }
 
 std::string timeseries_csv(const std::vector<Sample>& series, bool fragmentation) {
-  std::string s = "time_s,gpu_alloc_milli,cpu_alloc_milli,mem_alloc_mib,free_whole_gpus,queue_length,running_jobs";
+  std::string s = "time_s,gpu_alloc_milli,gpu_busy_milli,cpu_alloc_milli,mem_alloc_mib,free_whole_gpus,queue_length,running_jobs";
   s += fragmentation ? ",frag_gpus,frag_ratio,stranded_gpus\n" : "\n";
   s.reserve(series.size() * 64 + s.size());
   for (const auto& x : series) {
-    s += format_double(x.time_s) + ',' + std::to_string(x.gpu_alloc_milli) + ',' + std::to_string(x.cpu_alloc_milli) +
+    s += format_double(x.time_s) + ',' + std::to_string(x.gpu_alloc_milli) + ',' + std::to_string(x.gpu_busy_milli) +
+         ',' + std::to_string(x.cpu_alloc_milli) +
          ',' + std::to_string(x.mem_alloc_mib) + ',' + std::to_string(x.free_whole_gpus) + ',' +
          std::to_string(x.queue_length) + ',' + std::to_string(x.running_jobs);
     if (fragmentation)
@@ -131,10 +140,12 @@ void print_summary_table(std::ostream& os, const nlohmann::ordered_json& s) {
                   std::to_string(jobs.at("pending_at_horizon").get<std::size_t>()) + " pending, " +
                   std::to_string(jobs.at("running_at_horizon").get<std::size_t>()) + " running at horizon");
   }
-  for (const auto& [key, label] : {std::pair{"gpu_alloc_ratio", "GPU allocated"}, {"cpu_alloc_ratio", "CPU allocated"},
-                                   {"mem_alloc_ratio", "memory allocated"}})
+  for (const auto& [key, label] : {std::pair{"gpu_alloc_ratio", "GPU allocated"}, {"gpu_busy_ratio", "GPU busy"},
+                                   {"cpu_alloc_ratio", "CPU allocated"}, {"mem_alloc_ratio", "memory allocated"}})
     if (m.contains(key)) row(label, pct(m.at(key).get<double>()));
-  for (const char* k : {"frag_ratio", "gpu_busy_ratio"})
+  if (m.contains("idle_while_allocated_gpu_hours"))
+    row("GPU idle, allocated", num(m.at("idle_while_allocated_gpu_hours").get<double>()) + " GPU-hours");
+  for (const char* k : {"frag_ratio"})
     if (m.contains(k)) row(k, pct(m.at(k).get<double>()));
   if (m.contains("stranded_gpus")) row("stranded GPUs (mean)", num(m.at("stranded_gpus").get<double>()));
   if (m.contains("fill")) {

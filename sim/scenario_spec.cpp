@@ -100,6 +100,67 @@ Spec pipeline_object(bool named) {
                 std::move(fields));
 }
 
+/// Cost model (issue 6): prices and power that are not per node or pool type; defaults and
+/// their sources are in the README.
+Spec cost_object() {
+  auto item = [](std::string d) {
+    return object(std::move(d), {
+        key("price_usd", number("Purchase price of one, USD.").min(0)),
+        key("power_w", number("Power of one, W.").min(0)),
+        key("usd_per_hour", number("Cloud pricing: rent of one, USD per hour.").min(0).def(0)),
+    });
+  };
+  Spec gpu = object("Price and power of one GPU model.", {
+      key("model", string("GPU model, as in gpu_model.").not_empty()).required(),
+      key("price_usd", number("Purchase price of one GPU, USD.").min(0)),
+      key("idle_w", number("Power of an idle GPU, W.").min(0)),
+      key("busy_w", number("Power of a GPU doing work, W.").min(0)),
+  });
+  return object("Cost and energy model: owned hardware (price amortized, energy billed) or cloud rent.", {
+      key("pricing", string("own: purchase prices amortized over amortization_years plus energy; cloud: "
+                            "usd_per_hour of every node and pool type (energy included).")
+                         .one_of({"own", "cloud"})
+                         .def("own")),
+      key("amortization_years", number("Years over which purchases are written off.").above(0).def(4)),
+      key("electricity_usd_per_kwh", number("Electricity price, USD per kWh.").min(0).def(0.08)),
+      key("pue", number("Power usage effectiveness: facility energy / IT energy.").min(1).def(1.58)),
+      key("hours_per_month", number("Hours in a month, for usd_per_month.").above(0).def(730)),
+      key("gpus", array("Price and power per GPU model (others: built-in defaults).", std::move(gpu))
+                      .not_empty()
+                      .unique("model")),
+      key("switch", item("Composable: a fabric switch.")),
+      key("fabric_port", item("Composable: a server's fabric port (host adapter and cable).")),
+  });
+}
+
+/// `fleetsim plan`: targets, and per topology what is varied.
+Spec plan_object() {
+  Spec vary = object("A count the search may change.", {
+      key("path", string("Dotted scenario path of an integer, e.g. cluster.nodes.0.count.").not_empty()).required(),
+      key("min", integer("Smallest value.").min(0)).required(),
+      key("max", integer("Largest value.").min(0)).required(),
+      key("step", integer("Values are min, min + step, ... up to max.").min(1).def(1)),
+  });
+  Spec topology = object("One topology to size: the base scenario with these changes.", {
+      key("name", string("Name in the table, unique.").not_empty()).required(),
+      key("cluster", map("Replaces the scenario's cluster (before set and vary).")),
+      key("set", map("Other overrides, dotted path -> value (as --set).")),
+      key("vary", array("Counts searched, minimised in this order (each with the later ones at their max).",
+                        std::move(vary))
+                      .not_empty())
+          .required(),
+  });
+  return object("fleetsim plan: the cheapest cluster of each topology that meets the targets.", {
+      key("targets", array("Conditions every probe must meet: \"METRIC OP VALUE\", OP one of <=, <, >=, >, ==, "
+                           "!=, VALUE a number or another metric (\"jobs.completed == jobs.total\").",
+                           string("A target.").not_empty())
+                         .not_empty())
+          .required(),
+      key("topologies", array("Topologies to size.", std::move(topology)).not_empty().unique("name")).required(),
+      key("max_probes", integer("Most simulation runs per topology.").min(1).max(256).def(12)),
+  });
+}
+
 Spec build_scenario() {
   Spec node = object("One kind of server and how many of them.", {
       key("name", string("Node type name, unique in the cluster.").not_empty()).required(),
@@ -114,6 +175,11 @@ Spec build_scenario() {
       key("mig", boolean("MIG mode on these GPUs: they serve only MIG instance requests, partitioned on demand by "
                          "the geometry of gpu_model (built in or in mig_models).")
                      .def(false)),
+      key("price_usd", number("Cost: purchase price of one server without its GPUs, USD (default from its CPU and "
+                              "memory; README).").min(0)),
+      key("idle_w", number("Cost: server power without GPUs when nothing is allocated, W.").min(0)),
+      key("busy_w", number("Cost: server power without GPUs with all CPU allocated, W (linear in between).").min(0)),
+      key("usd_per_hour", number("Cost, cloud pricing: rent of one such instance, GPUs included, USD per hour.").min(0)),
   }).needs_if_positive("gpus", "gpu_model").needs_if_positive("fabric_ports", "switch");
 
   Spec pool = object("Composable: a kind of GPU chassis and how many of them.", {
@@ -125,6 +191,9 @@ Spec build_scenario() {
                                          "(default: PCIe Gen5 x16, 63 GB/s).")
                                       .above(0)
                                       .def(63e9)),
+      key("price_usd", number("Cost: purchase price of one chassis without its GPUs, USD.").min(0)),
+      key("power_w", number("Cost: power of one chassis without its GPUs, W.").min(0)),
+      key("usd_per_hour", number("Cost, cloud pricing: rent of one chassis with its GPUs, USD per hour.").min(0)),
   });
 
   Spec fabric_switch = object("Composable: a fabric switch; servers connect to it and reach its pools.", {
@@ -248,6 +317,9 @@ Spec build_scenario() {
       key("params", map("Policy parameters; each policy documents the keys it accepts.").def(ojson::object())),
   });
 
+  Spec cost = cost_object();
+  Spec plan = plan_object();
+
   Spec outputs = object("Files a run writes.", {
       key("dir", string("Output folder, relative to the current directory; empty or absent: no files.")),
       key("jobs_csv", boolean("Write jobs.csv (one row per job).").def(true)),
@@ -266,6 +338,8 @@ Spec build_scenario() {
       key("policy", std::move(policy)),
       key("fragmentation", std::move(fragmentation)),
       key("outputs", std::move(outputs)),
+      key("cost", std::move(cost)),
+      key("plan", std::move(plan)),
   });
 }
 

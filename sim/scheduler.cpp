@@ -86,6 +86,7 @@ void Scheduler::arrive(int j, double now) {
     return;
   }
   rec.status = JobStatus::pending;
+  arrived_ = true;
   const ShapeKey k = key_of(job);
   auto it = lanes_.find(k);
   if (it == lanes_.end()) it = lanes_.emplace(k, Lane(ByPolicy{this})).first;
@@ -134,8 +135,13 @@ void Scheduler::schedule(double now, std::vector<int>& started) {
     for (int n : dirty_) is_dirty_[static_cast<std::size_t>(n)] = 0;
     dirty_.clear();
     pool_released_ = false;
+    arrived_ = false;
     return;
   }
+  // Nothing arrived and no node gained resources since the last pass: it would place nothing
+  // (every lane it tried failed, on a cluster that has only lost resources since).
+  if (!arrived_ && dirty_.empty() && !pool_released_) return;
+  arrived_ = false;
   // A k-way merge of the shape lanes in queue order. When a job does not fit, nothing that
   // dominates its shape can fit during this pass (resources only shrink), so its whole lane and
   // every dominating lane drop out: a pass costs O(placements + shapes), not O(queue).

@@ -100,6 +100,7 @@ private:
   std::vector<int> touched_;
   bool pool_released_ = false;  // a pooled GPU was released since the last pass
   PartsPlacer* parts_ = nullptr;
+  bool arrived_ = false;  // a job arrived since the last pass
 };
 
 } // namespace fleetsim

@@ -179,7 +179,10 @@ std::string scenario_hash(const Scenario& sc) {
   Fnv f;
   f.add(FLEETSIM_VERSION);
   ojson raw = sc.raw;
-  if (raw.contains("outputs") && raw["outputs"].is_object()) raw["outputs"].erase("dir");
+  if (raw.contains("outputs") && raw["outputs"].is_object()) {  // where files go changes no result
+    for (const char* k : {"dir", "report_html"}) raw["outputs"].erase(k);
+    if (raw["outputs"].empty()) raw.erase("outputs");
+  }
   f.add(raw.dump());
   for (const fs::path* p : {&sc.workload.trace, &sc.cluster.node_list}) {
     if (p->empty()) continue;
@@ -302,6 +305,23 @@ Plan load_sweep(const fs::path& file, const std::optional<fs::path>& output) {
     p.at = at;
     return load_scenario(plan.scenario, plan.overrides(p));
   };
+  if (!plan.set.empty()) {  // the fixed overrides are at fault when the first point fails only with them
+    try {
+      (void)load(first);
+    } catch (const InputError& e) {
+      bool without_set_ok = true;
+      try {
+        Point p;
+        p.at = first;
+        auto o = plan.overrides(p);
+        o.erase(o.begin(), o.begin() + static_cast<std::ptrdiff_t>(plan.set.size()));
+        (void)load_scenario(plan.scenario, o);
+      } catch (const InputError&) {
+        without_set_ok = false;
+      }
+      if (without_set_ok) fail("/set", e.what());
+    }
+  }
   for (std::size_t a = 0; a < plan.axes.size(); ++a) {
     const auto& ax = plan.axes[a];
     const bool listed = grid[ax.path].is_array();

@@ -77,6 +77,13 @@ bool pipeline_optional(std::string_view f) {
   return f == "duration_s" || f == "cpu_milli" || f == "memory_mib" || f == "num_gpu" || f == "gpu_milli";
 }
 
+/// A MIG request's share is its profile's: gpu_milli must be left out (the work catalog sets it).
+void mig_share(Job& j, const WorkFields& wf, const Fail& fail) {
+  if (wf.mig.empty()) return;
+  if (j.req.gpu_milli != 0) fail("gpu_milli", "not with mig: the MIG profile fixes the share; leave it out");
+  j.req.gpu_milli = j.req.num_gpu > 0 ? 1000 : 0;  // a placeholder until the profile is resolved
+}
+
 /// Completes a job from its work fields (pipeline, mode, batches, num_nodes, mig).
 void finish_work(Job& j, WorkFields& wf, const WorkCatalog* work, const Fail& fail) {
   wf.has_duration = j.duration_s != 0;
@@ -118,7 +125,7 @@ Job job_from_json(const nlohmann::json& obj, const GpuModels& models, const std:
   }
   const bool pipeline = obj.contains("pipeline");
   for (const auto& f : kRequired)
-    if (!obj.contains(f) && !(pipeline && pipeline_optional(f))) {
+    if (!obj.contains(f) && !(pipeline && pipeline_optional(f)) && !(f == "gpu_milli" && obj.contains("mig"))) {
       throw InputError(pointer_style ? where + "/" + f + ": required key is missing"
                                      : where + ": field " + f + ": required key is missing");
     }
@@ -189,6 +196,7 @@ Job job_from_json(const nlohmann::json& obj, const GpuModels& models, const std:
     if (wf.batches < 1) fail("batches", "expected a positive integer");
   }
   if (obj.contains("num_nodes")) wf.num_nodes = integer("num_nodes", "expected an integer from 1 to 4096");
+  mig_share(j, wf, fail);
   check_job(j, fail);
   finish_work(j, wf, work, fail);
   return j;
@@ -255,7 +263,10 @@ std::vector<Job> read_csv_trace(const std::filesystem::path& file, const GpuMode
       fail("kind", "expected one of \"training\", \"inference\", \"preprocessing\"");
     // A pipeline row may leave its duration and resources out (its stages define them).
     const bool pipeline_row = col[c_pipeline] >= 0 && !cell(c_pipeline).empty();
-    auto given = [&](std::size_t k) { return col[k] >= 0 && !(pipeline_row && cell(k).empty()); };
+    const bool mig_row = col[c_mig] >= 0 && !cell(c_mig).empty();
+    auto given = [&](std::size_t k) {
+      return col[k] >= 0 && !((pipeline_row || (mig_row && k == 7)) && cell(k).empty());
+    };
     j.submit_s = number(2);
     if (given(3)) j.duration_s = number(3);
     if (given(4)) j.req.cpu_milli = integer(4, "expected a non-negative integer");
@@ -279,6 +290,7 @@ std::vector<Job> read_csv_trace(const std::filesystem::path& file, const GpuMode
       if (wf.batches < 1) fail("batches", "expected a positive integer");
     }
     if (col[c_nodes] >= 0 && !cell(c_nodes).empty()) wf.num_nodes = integer(c_nodes, "expected an integer from 1 to 4096");
+    mig_share(j, wf, fail);
     check_job(j, fail);
     finish_work(j, wf, work, fail);
     if (!ids.insert(j.id).second) fail("id", "duplicate job id");

@@ -2,9 +2,23 @@
 
 #include "sim/alibaba.hpp"
 #include "sim/error.hpp"
+#include "sim/parts.hpp"
 #include "sim/trace.hpp"
 
 namespace fleetsim {
+
+namespace {
+
+/// True when some node of the empty cluster could hold each of j's allocations (pipelines were
+/// checked stage by stage, and their monolithic containers, when the work catalog read them).
+bool could_ever_run(const Job& j, const RunInputs& in) {
+  if (j.work && j.work->pipeline) return true;
+  for (const auto& r : PartsPlacer::parts(j))
+    if (!mig_could_ever_fit(in.cluster, in.mig, r)) return false;
+  return true;
+}
+
+} // namespace
 
 RunInputs load_inputs(const Scenario& sc) {
   RunInputs in;
@@ -41,7 +55,7 @@ RunInputs load_inputs(const Scenario& sc) {
   if (w.unplaceable == "error")
     for (std::size_t i = 0; i < in.jobs.size(); ++i) {
       const Job& j = in.jobs[i];
-      if (j.work || in.cluster.could_ever_fit(j.req)) continue;
+      if (could_ever_run(j, in)) continue;
       const std::string at = !w.trace.empty()
                                  ? w.trace.string() + ":" + (i < lines.size() ? std::to_string(lines[i]) : std::string("?"))
                                  : scenario_label + ": /workload/jobs/" + std::to_string(i);

@@ -197,6 +197,7 @@ TEST_CASE("alibaba-v2023 replay mode tracks fragmentation over time") {
   std::string header;
   std::getline(ts, header);
   CHECK(header ==
-        "time_s,gpu_alloc_milli,cpu_alloc_milli,mem_alloc_mib,free_whole_gpus,queue_length,running_jobs,frag_gpus,frag_ratio,"
+        "time_s,gpu_alloc_milli,gpu_busy_milli,cpu_alloc_milli,mem_alloc_mib,free_whole_gpus,queue_length,running_jobs,"
+        "frag_gpus,frag_ratio,"
         "stranded_gpus");
 }

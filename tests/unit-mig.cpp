@@ -46,6 +46,7 @@ nlohmann::json job(const char* id, nlohmann::json extra) {
   nlohmann::json j = {{"id", id}, {"submit_s", 0}, {"duration_s", 10}, {"cpu_milli", 1000}, {"memory_mib", 1024},
                       {"num_gpu", 1}, {"gpu_milli", 1000}};
   for (auto& [k, v] : extra.items()) j[k] = v;
+  if (j.contains("mig")) j.erase("gpu_milli");  // the profile fixes the share
   return j;
 }
 
@@ -279,6 +280,10 @@ TEST_CASE("MIG packing on a cluster: fullest GPU first, charges exact, plain job
 TEST_CASE("MIG scenario errors are located") {
   using nlohmann::json;
   CHECK(scenario_error(mig_doc(json::array({job("a", {{"mig", "3g.20gb"}})}))) == "(valid)");
+  auto with_milli = mig_doc(json::array({job("a", {{"mig", "3g.20gb"}})}));
+  with_milli["workload"]["jobs"][0]["gpu_milli"] = 429;
+  CHECK(scenario_error(with_milli) == "scenario.json: /workload/jobs/0/gpu_milli: not with mig: the MIG profile fixes "
+                                      "the share; leave it out, got 429");
   CHECK(scenario_error(mig_doc(json::array({job("a", {{"mig", "3g.40gb"}})}))) ==
         "scenario.json: /workload/jobs/0/mig: no MIG-enabled GPU model has profile \"3g.40gb\" (A100-40GB: 1g.5gb, "
         "1g.5gb+me, 1g.10gb, 2g.10gb, 3g.20gb, 4g.20gb, 7g.40gb), got \"3g.40gb\"");
@@ -297,6 +302,7 @@ TEST_CASE("MIG scenario errors are located") {
                              "starting at 3 passes the GPU's last memory slice (3)");
   d["cluster"]["mig_models"][0]["profiles"][0]["starts"] = {0, 2};
   d["workload"]["jobs"][0]["mig"] = "2g.8gb";
+  d["workload"]["jobs"][0].erase("gpu_milli");
   CHECK(scenario_error(d) == "(valid)");
   auto e = mig_doc(json::array({job("a", {})}));
   e["cluster"]["nodes"][0]["gpus"] = 0;

@@ -8,6 +8,7 @@
 #include <tuple>
 
 #include "policies/registry.hpp"
+#include "sim/metrics.hpp"
 #include "sim/parts.hpp"
 #include "sim/pipeline.hpp"
 #include "sim/rng.hpp"
@@ -311,4 +312,46 @@ TEST_CASE("a gang is placed all or nothing") {
   big->parts[0].cpu_milli = 64000;
   j.work = big;
   CHECK_FALSE(placer2.could_ever_fit(j));
+}
+
+TEST_CASE("the observer integrates busy GPU milli exactly, per job and over time") {
+  ClusterState c;
+  c.add_node("g", 0, 8000, 8192, 2, 0);
+  UtilizationObserver util(c, true);
+  const Allocation a{0, 1000, 1024, {{0, 1000}, {1, 500}}};
+  c.allocate(a);
+  util.observe(0, 0, 1);
+  util.add_busy(0, 1000, 2.0);  // job 0's first GPU works [2, 5)
+  util.observe(2, 0, 1);
+  util.add_busy(1, 500, 3.0);  // job 1's half GPU works [3, 10 = end)
+  util.observe(3, 0, 2);
+  util.add_busy(0, -1000, 5.0);
+  util.observe(5, 0, 2);
+  util.observe(7, 0, 2);  // nothing changed: no row
+  util.finish(10);
+  CHECK(util.gpu_busy_milli_seconds() == 3000.0L + 3500.0L);
+  CHECK(util.gpu_milli_seconds() == 15000.0L);
+  CHECK(util.job_busy_milli_seconds(0) == 3000.0L);
+  CHECK(util.job_busy_milli_seconds(1) == 3500.0L);
+  CHECK(util.busy_milli() == 500);
+  std::vector<std::int64_t> busy;
+  for (const auto& s : util.series()) busy.push_back(s.gpu_busy_milli);
+  CHECK(busy == std::vector<std::int64_t>{0, 1000, 1500, 500});
+  // Per-job allocated time from the records, including parts released early.
+  std::vector<JobRecord> recs(2);
+  recs[0].status = JobStatus::completed;
+  recs[0].start_s = 0;
+  recs[0].finish_s = 6;
+  recs[0].alloc = a;
+  recs[1].status = JobStatus::running;  // at the end of the window: counts until then
+  recs[1].start_s = 1;
+  recs[1].parts = {Allocation{0, 0, 0, {{0, 250}}}, Allocation{0, 0, 0, {{1, 100}}}};
+  recs[1].part_end_s = {4, -1};
+  recs[1].alloc = recs[1].parts[0];
+  account_gpu_time(recs, util, 10);
+  CHECK(recs[0].gpu_alloc_milli_s == 1500.0L * 6);
+  CHECK(recs[0].gpu_busy_milli_s == 3000.0L);
+  CHECK(recs[1].gpu_alloc_milli_s == 250.0L * 3 + 100.0L * 9);
+  // Busy beyond what is allocated is a bug.
+  CHECK_THROWS_AS(util.add_busy(2, 5000, 10.0), std::logic_error);
 }

@@ -176,7 +176,7 @@ TEST_CASE("missing and unknown keys") {
   CHECK(error_of(with(d, "/Name", "x")) == R"(scenario.json: /Name: unknown key; did you mean "name"?)");
   CHECK(error_of(with(d, "/a~1b", 1)) ==
         "scenario.json: /a~1b: unknown key; allowed keys: name, description, tags, seed, cluster, workload, "
-        "policy, fragmentation, outputs");
+        "policy, fragmentation, outputs, cost, plan");
 }
 
 TEST_CASE("the first error in document order is reported") {
@@ -354,7 +354,8 @@ TEST_CASE("schema and validator agree") {
   // The full fixtures together use every declared key, and both are valid: every key
   // path the schema declares is accepted.
   std::set<std::string> used;
-  for (const char* name : {"/full-trace.json", "/full-jobs.json", "/full-nodelist.json", "/full-composable.json"}) {
+  for (const char* name : {"/full-trace.json", "/full-jobs.json", "/full-nodelist.json", "/full-composable.json",
+                           "/full-pipelines.json", "/full-cost.json"}) {
     const json doc = read_json(kDir + name);
     CAPTURE(name);
     CHECK(error_of(doc) == "(valid)");

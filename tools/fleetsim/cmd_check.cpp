@@ -52,7 +52,7 @@ std::size_t write_updated(const fs::path& file, const std::optional<baseline::Ba
   std::size_t changed = 0;
   if (old)
     for (std::size_t i = 0; i < b.entries.size(); ++i) changed += b.entries[i].value != old->entries[i].value;
-  write_file_atomic(file, baseline::to_json(b).dump(2) + "\n");
+  write_file_atomic(file, baseline::to_text(b));
   return old ? changed : b.entries.size();
 }
 

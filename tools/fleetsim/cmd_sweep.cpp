@@ -97,7 +97,7 @@ int collect(const sweep::Plan& plan, bool partial, const std::string& metric_sel
       const auto& a = g["metrics"][m];
       std::string cell = format_metric(m, a["mean"].get<double>());
       if (a["ci95_high"].is_number())
-        cell += " \u00b1 " + format_metric(m, (a["ci95_high"].get<double>() - a["ci95_low"].get<double>()) / 2);
+        cell = format_metric_pm(m, a["mean"].get<double>(), (a["ci95_high"].get<double>() - a["ci95_low"].get<double>()) / 2);
       r.push_back(cell);
     }
     rows.push_back(std::move(r));

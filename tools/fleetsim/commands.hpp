@@ -27,5 +27,6 @@ Command add_policies(CLI::App& app);
 Command add_compare(CLI::App& app);
 Command add_sweep(CLI::App& app);
 Command add_check(CLI::App& app);
+Command add_plan(CLI::App& app);
 
 } // namespace fleetsim::cli

@@ -13,7 +13,8 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", std::string("fleetsim ") + FLEETSIM_VERSION);
   app.require_subcommand(1);
   const std::vector<Command> commands = {add_run(app), add_validate(app), add_schema(app), add_policies(app),
-                                         add_compare(app), add_sweep(app), add_check(app)};
+                                         add_compare(app), add_sweep(app), add_check(app),
+                                         add_plan(app)};
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
