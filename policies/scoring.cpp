@@ -32,12 +32,8 @@ void TieBreak::prepare(int num_nodes) {
 }
 
 MaxSpec MaxSpec::of(const ClusterState& c) {
-  MaxSpec m{0, 0, 0};
-  for (const auto& nd : c.nodes()) {
-    m.cpu_milli = std::max(m.cpu_milli, static_cast<double>(nd.cpu_milli));
-    m.gpu_milli = std::max(m.gpu_milli, 1000.0 * nd.gpu_count);
-    m.memory_mib = std::max(m.memory_mib, static_cast<double>(nd.memory_mib));
-  }
+  MaxSpec m{static_cast<double>(c.max_node_cpu_milli()), 1000.0 * c.max_node_gpus(),
+            static_cast<double>(c.max_node_memory_mib())};
   if (m.cpu_milli <= 0) m.cpu_milli = 1;
   if (m.gpu_milli <= 0) m.gpu_milli = 1;
   if (m.memory_mib <= 0) m.memory_mib = 1;

@@ -69,6 +69,9 @@ int ClusterState::add_node(std::string name, int type, std::int64_t cpu_milli, s
   kinds_.insert(kinds_.end(), static_cast<std::size_t>(std::max(gpu_count, 0)) + 1, 0);
   total_cpu_ += cpu_milli;
   total_mem_ += memory_mib;
+  max_cpu_ = std::max(max_cpu_, cpu_milli);
+  max_mem_ = std::max(max_mem_, memory_mib);
+  max_gpus_ = std::max(max_gpus_, gpu_count);
   free_whole_total_ += gpu_count;
   attached_.emplace_back();
   const Shape s{cpu_milli, memory_mib, gpu_count, gpu_count > 0 ? gpu_model : -1, 0, -1};

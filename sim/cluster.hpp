@@ -80,6 +80,10 @@ public:
   const std::vector<Node>& nodes() const { return nodes_; }
 
   std::int64_t total_cpu_milli() const { return total_cpu_; }
+  /// @brief Largest CPU, memory and local GPU count of any node.
+  std::int64_t max_node_cpu_milli() const { return max_cpu_; }
+  std::int64_t max_node_memory_mib() const { return max_mem_; }
+  int max_node_gpus() const { return max_gpus_; }
   std::int64_t total_memory_mib() const { return total_mem_; }
   std::int64_t total_gpu_milli() const { return std::int64_t(num_gpus()) * 1000; }
 
@@ -196,6 +200,8 @@ private:
   std::vector<std::int32_t> free_whole_;      // per node
   std::vector<std::int64_t> gpu_free_sum_;    // per node
   std::int64_t total_cpu_ = 0, total_mem_ = 0;
+  std::int64_t max_cpu_ = 0, max_mem_ = 0;
+  int max_gpus_ = 0;
   std::int64_t alloc_cpu_ = 0, alloc_mem_ = 0, alloc_gpu_ = 0;
   int free_whole_total_ = 0;
   std::vector<std::uint64_t> stamp_;         // per node, see node_stamp()

@@ -112,25 +112,35 @@ struct Table {
   }
 };
 
+/// The columns of a timeseries.csv that the charts use (the others are skipped unparsed).
 Table parse_series(const std::string& text) {
+  static const std::set<std::string> wanted = {"time_s", "gpu_alloc_milli", "gpu_busy_milli", "frag_gpus", "queue_length"};
   Table t;
-  std::istringstream in(text);
-  std::string line;
-  if (!std::getline(in, line)) return t;
-  std::vector<std::string> names;
-  std::stringstream hs(line);
-  for (std::string f; std::getline(hs, f, ',');) names.push_back(f);
+  std::size_t pos = text.find('\n');
+  if (pos == std::string::npos) return t;
   std::vector<std::vector<double>*> slots;
-  for (const auto& n : names) slots.push_back(&t.cols[n]);
-  while (std::getline(in, line)) {
+  {
+    std::stringstream hs(text.substr(0, pos));
+    for (std::string f; std::getline(hs, f, ',');) {
+      if (!f.empty() && f.back() == '\r') f.pop_back();
+      slots.push_back(wanted.contains(f) ? &t.cols[f] : nullptr);
+    }
+  }
+  const std::string_view all(text);
+  while (++pos < all.size()) {
+    const std::size_t end = std::min(all.find('\n', pos), all.size());
+    const std::string_view line = all.substr(pos, end - pos);
+    pos = end;
     if (line.empty()) continue;
     std::size_t start = 0;
-    for (std::size_t c = 0; c < slots.size(); ++c) {
-      std::size_t end = line.find(',', start);
-      if (end == std::string::npos) end = line.size();
-      const auto v = csv::parse_double(std::string_view(line).substr(start, end - start));
-      slots[c]->push_back(v ? *v : NAN);
-      start = end + 1;
+    for (std::size_t c = 0; c < slots.size() && start <= line.size(); ++c) {
+      std::size_t comma = line.find(',', start);
+      if (comma == std::string_view::npos) comma = line.size();
+      if (slots[c]) {
+        const auto v = csv::parse_double(line.substr(start, comma - start));
+        slots[c]->push_back(v ? *v : NAN);
+      }
+      start = comma + 1;
     }
   }
   return t;

@@ -37,18 +37,13 @@ bool PartsPlacer::could_ever_fit(const Job& j) const {
 }
 
 std::uint32_t PartsPlacer::signature(const Job& j) {
-  const auto& ps = parts(j);
-  for (std::size_t i = 0; i < signatures_.size(); ++i) {
-    const auto& s = signatures_[i];
-    if (s.size() != ps.size()) continue;
-    bool same = true;
-    for (std::size_t k = 0; k < s.size() && same; ++k)
-      same = s[k].cpu_milli == ps[k].cpu_milli && s[k].memory_mib == ps[k].memory_mib && s[k].num_gpu == ps[k].num_gpu &&
-             s[k].gpu_milli == ps[k].gpu_milli && s[k].model_mask == ps[k].model_mask && s[k].mig == ps[k].mig;
-    if (same) return static_cast<std::uint32_t>(i);
+  std::string key;
+  for (const auto& r : parts(j)) {
+    for (const std::int64_t v : {r.cpu_milli, r.memory_mib, std::int64_t{r.num_gpu}, std::int64_t{r.gpu_milli},
+                                 static_cast<std::int64_t>(r.model_mask), std::int64_t{r.mig}})
+      key.append(reinterpret_cast<const char*>(&v), sizeof v);
   }
-  signatures_.push_back(ps);
-  return static_cast<std::uint32_t>(signatures_.size() - 1);
+  return signatures_.emplace(std::move(key), static_cast<std::uint32_t>(signatures_.size())).first->second;
 }
 
 std::optional<PartsPlacer::MigChoice> PartsPlacer::find_mig(const ClusterState& cluster, const Request& r) const {

@@ -5,6 +5,7 @@
 // applying each part to the cluster as it goes. Plain C++, no SimGrid.
 #include <cstdint>
 #include <optional>
+#include <string>
 #include <unordered_map>
 #include <vector>
 
@@ -71,7 +72,7 @@ private:
   const MigCatalog* mig_;
   std::vector<mig::GpuLayout> layouts_;  // per local GPU (flat index)
   std::unordered_map<std::uint64_t, std::vector<MigSlice>> slices_;  // (job, part) -> its instances
-  std::vector<std::vector<Request>> signatures_;
+  std::unordered_map<std::string, std::uint32_t> signatures_;  // parts, as bytes -> id
   Job scratch_;  // a part presented to the placement policy as a job of its own
   std::uint64_t created_ = 0, destroyed_ = 0, reused_ = 0;
   int mig_gpus_ = 0;
