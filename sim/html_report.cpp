@@ -114,7 +114,8 @@ struct Table {
 
 /// The columns of a timeseries.csv that the charts use (the others are skipped unparsed).
 Table parse_series(const std::string& text) {
-  static const std::set<std::string> wanted = {"time_s", "gpu_alloc_milli", "gpu_busy_milli", "frag_gpus", "queue_length"};
+  static const std::set<std::string> wanted = {"time_s", "gpu_alloc_milli", "gpu_busy_milli", "frag_gpus",
+                                                "stranded_gpus", "queue_length"};
   Table t;
   std::size_t pos = text.find('\n');
   if (pos == std::string::npos) return t;
@@ -472,6 +473,13 @@ std::string runs_report(const std::string& title, const std::vector<RunData>& ru
           "chart-frag", "Fragmentation",
           "Fragmented GPUs (FGD measure): idle GPU capacity that the target workload's typical tasks cannot use.",
           "frag_gpus", 1, "fragmented GPUs")));
+    bool any_stranded = false;
+    for (const auto& [r, t] : timed) any_stranded = any_stranded || t.get("stranded_gpus");
+    if (any_stranded)
+      body += section(render_line_chart(chart_of(
+          "chart-stranded", "Stranded GPUs",
+          "Free whole GPUs on nodes whose free CPU or memory cannot serve any pending job's per-GPU share.",
+          "stranded_gpus", 1, "stranded GPUs")));
     body += section(render_line_chart(chart_of("chart-queue", "Queue length", "Jobs waiting to be placed.",
                                                "queue_length", 1, "pending jobs")));
   }

@@ -102,8 +102,15 @@ TEST_CASE("report.html of a run, a compare and a sweep: charts in Chromium's DOM
       CAPTURE(id);
       CHECK(dom.find(std::string("id=\"") + id + "\"") != std::string::npos);
     }
-    CHECK(count(dom, "<svg") == 3);
-    CHECK(count(dom, "class=\"series\"") >= 3);
+    // Charts follow the timeseries' columns: busy GPUs and stranded GPUs when it has them.
+    const std::string series = slurp(work / "run/timeseries.csv");
+    const std::string header = series.substr(0, series.find('\n') + 1);
+    const bool busy = header.find(",gpu_busy_milli,") != std::string::npos;
+    const bool stranded = header.find(",stranded_gpus") != std::string::npos;
+    CHECK(count(dom, "<svg") == 3 + stranded);
+    CHECK((dom.find("id=\"chart-stranded\"") != std::string::npos) == stranded);
+    CHECK((dom.find("<title>busy</title>") != std::string::npos) == busy);
+    CHECK(count(dom, "class=\"series\"") == 3 + stranded + busy);
     CHECK(dom.find("capacity 56 GPUs") != std::string::npos);
     CHECK(dom.find("simulated time (days)") != std::string::npos);
     CHECK(std::regex_search(dom, std::regex("<td>gpu_alloc_ratio</td><td>25\\.6[0-9]%</td>")));

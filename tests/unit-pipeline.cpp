@@ -318,7 +318,7 @@ TEST_CASE("the observer integrates busy GPU milli exactly, per job and over time
   ClusterState c;
   c.add_node("g", 0, 8000, 8192, 2, 0);
   UtilizationObserver util(c, true);
-  const Allocation a{0, 1000, 1024, {{0, 1000}, {1, 500}}};
+  const Allocation a{0, 1000, 1024, {{0, 1000}, {1, 500}}, {}, {}};
   c.allocate(a);
   util.observe(0, 0, 1);
   util.add_busy(0, 1000, 2.0);  // job 0's first GPU works [2, 5)
@@ -345,7 +345,7 @@ TEST_CASE("the observer integrates busy GPU milli exactly, per job and over time
   recs[0].alloc = a;
   recs[1].status = JobStatus::running;  // at the end of the window: counts until then
   recs[1].start_s = 1;
-  recs[1].parts = {Allocation{0, 0, 0, {{0, 250}}}, Allocation{0, 0, 0, {{1, 100}}}};
+  recs[1].parts = {Allocation{0, 0, 0, {{0, 250}}, {}, {}}, Allocation{0, 0, 0, {{1, 100}}, {}, {}}};
   recs[1].part_end_s = {4, -1};
   recs[1].alloc = recs[1].parts[0];
   account_gpu_time(recs, util, 10);
