@@ -16,16 +16,19 @@ namespace fs = std::filesystem;
 
 spec::Spec entry_spec() {
   using namespace spec;
-  return object("Expected value of one metric.", {
-      key("value", number("The value the baseline run produced.")).required(),
-      key("direction", string("Which way is better.").one_of({"higher-is-better", "lower-is-better", "two-sided"}))
-          .required(),
-      key("tolerance", object("Change allowed before it is a regression: the larger of abs and rel x |value| "
-                              "(absent: none).", {
-                              key("abs", number("Absolute tolerance.").min(0)),
-                              key("rel", number("Relative tolerance (0.02 = 2%).").min(0)),
-                          })),
-  });
+  return object(
+      "Expected value of one metric.",
+      {
+          key("value", number("The value the baseline run produced.")).required(),
+          key("direction", string("Which way is better.").one_of({"higher-is-better", "lower-is-better", "two-sided"}))
+              .required(),
+          key("tolerance", object("Change allowed before it is a regression: the larger of abs and rel x |value| "
+                                  "(absent: none).",
+                                  {
+                                      key("abs", number("Absolute tolerance.").min(0)),
+                                      key("rel", number("Relative tolerance (0.02 = 2%).").min(0)),
+                                  })),
+      });
 }
 
 Direction direction_of(const std::string& s) {
@@ -37,7 +40,7 @@ std::string signed_metric(const std::string& path, double v) {
   return (v > 0 ? "+" : "") + s;
 }
 
-} // namespace
+}  // namespace
 
 double Entry::allowed() const { return std::max(abs.value_or(0.0), rel.value_or(0.0) * std::fabs(value)); }
 
@@ -46,12 +49,14 @@ Baseline parse(const ojson& doc, const std::string& label) {
   std::vector<Field> metric_fields;
   if (doc.is_object() && doc.contains("metrics") && doc["metrics"].is_object())
     for (const auto& [k, v] : doc["metrics"].items()) metric_fields.push_back(key(k, entry_spec()));
-  const Spec root = object("A fleetsim baseline.", {
-      key("scenario", string("The scenario that produced it.")),
-      key("description", string("Free text.")),
-      key("metrics", object("Metric path -> expected value, direction, tolerance.", std::move(metric_fields)))
-          .required(),
-  });
+  const Spec root = object(
+      "A fleetsim baseline.",
+      {
+          key("scenario", string("The scenario that produced it.")),
+          key("description", string("Free text.")),
+          key("metrics", object("Metric path -> expected value, direction, tolerance.", std::move(metric_fields)))
+              .required(),
+      });
   const ojson d = validate(doc, root, label);
   Baseline b;
   b.scenario = d.value("scenario", "");
@@ -110,7 +115,8 @@ std::string to_text(const Baseline& b) {
     bool first = true;
     for (const auto& [m, e] : v.items()) {
       std::string tol;
-      for (const auto& [tk, tv] : e["tolerance"].items()) tol += (tol.empty() ? "" : ", ") + ojson(tk).dump() + ": " + tv.dump();
+      for (const auto& [tk, tv] : e["tolerance"].items())
+        tol += (tol.empty() ? "" : ", ") + ojson(tk).dump() + ": " + tv.dump();
       s += std::string(first ? "\n" : ",\n") + "    " + ojson(m).dump() + ": {\"value\": " + e["value"].dump() +
            ", \"direction\": " + e["direction"].dump() + ", \"tolerance\": {" + tol + "}}";
       first = false;
@@ -120,7 +126,8 @@ std::string to_text(const Baseline& b) {
   return s + "}\n";
 }
 
-std::vector<Row> check(const Baseline& b, const ojson& summary, const std::string& label, const std::string& summary_label) {
+std::vector<Row> check(const Baseline& b, const ojson& summary, const std::string& label,
+                       const std::string& summary_label) {
   std::vector<std::string> known;
   for (const auto& [p, v] : flatten_metrics(summary)) known.push_back(p);
   std::vector<Row> rows;
@@ -128,17 +135,21 @@ std::vector<Row> check(const Baseline& b, const ojson& summary, const std::strin
     const auto cur = find_metric(summary, e.metric);
     if (!cur) {
       const std::string near = csv::closest(e.metric, known);
-      throw InputError(spec::located(label, "/metrics/" + spec::pointer_token(e.metric),
-                                     "metric not in " + summary_label +
-                                         (near.empty() ? "" : "; did you mean \"" + near + "\"?")));
+      throw InputError(
+          spec::located(label, "/metrics/" + spec::pointer_token(e.metric),
+                        "metric not in " + summary_label + (near.empty() ? "" : "; did you mean \"" + near + "\"?")));
     }
     Row r;
     r.entry = e;
     r.current = *cur;
     const double diff = *cur - e.value, allowed = e.allowed() * (1 + 1e-12);
-    const double worse = e.direction == Direction::higher ? -diff : e.direction == Direction::lower ? diff : std::fabs(diff);
-    if (worse > allowed) r.verdict = Verdict::regressed;
-    else if (e.direction != Direction::none && -worse > allowed) r.verdict = Verdict::improved;
+    const double worse = e.direction == Direction::higher  ? -diff
+                         : e.direction == Direction::lower ? diff
+                                                           : std::fabs(diff);
+    if (worse > allowed)
+      r.verdict = Verdict::regressed;
+    else if (e.direction != Direction::none && -worse > allowed)
+      r.verdict = Verdict::improved;
     rows.push_back(std::move(r));
   }
   return rows;
@@ -163,10 +174,12 @@ std::string render(const std::vector<Row>& rows) {
     }
     t.push_back({e.metric, format_metric(e.metric, e.value), format_metric(e.metric, r->current), change,
                  "\u00b1" + format_metric(e.metric, e.allowed()),
-                 e.direction == Direction::higher ? "higher" : e.direction == Direction::lower ? "lower" : "same",
-                 r->verdict == Verdict::regressed ? (e.direction == Direction::none ? "CHANGED" : "REGRESSED")
+                 e.direction == Direction::higher  ? "higher"
+                 : e.direction == Direction::lower ? "lower"
+                                                   : "same",
+                 r->verdict == Verdict::regressed  ? (e.direction == Direction::none ? "CHANGED" : "REGRESSED")
                  : r->verdict == Verdict::improved ? "improved"
-                                                    : "ok"});
+                                                   : "ok"});
   }
   // Aligned columns, first left.
   std::vector<std::size_t> w(t[0].size(), 0);
@@ -192,9 +205,12 @@ std::string render(const std::vector<Row>& rows) {
 void default_tolerance(Entry& e) {
   e.abs.reset();
   e.rel.reset();
-  if (e.metric.ends_with("_ratio")) e.abs = 0.005;
-  else if (e.metric.ends_with("_pct")) e.abs = 0.5;
-  else e.rel = 0.02;
+  if (e.metric.ends_with("_ratio"))
+    e.abs = 0.005;
+  else if (e.metric.ends_with("_pct"))
+    e.abs = 0.5;
+  else
+    e.rel = 0.02;
   if (e.metric.find("_s.") != std::string::npos || e.metric.ends_with("_s")) e.abs = 1.0;  // seconds: at least 1 s
 }
 
@@ -221,4 +237,4 @@ Baseline updated(const std::optional<Baseline>& old, const ojson& summary, const
   return b;
 }
 
-} // namespace fleetsim::baseline
+}  // namespace fleetsim::baseline

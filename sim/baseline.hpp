@@ -69,4 +69,4 @@ void default_tolerance(Entry& e);
 Baseline updated(const std::optional<Baseline>& old, const nlohmann::ordered_json& summary, const std::string& label,
                  const std::string& summary_label, const std::string& scenario);
 
-} // namespace fleetsim::baseline
+}  // namespace fleetsim::baseline

@@ -114,8 +114,8 @@ struct Table {
 
 /// The columns of a timeseries.csv that the charts use (the others are skipped unparsed).
 Table parse_series(const std::string& text) {
-  static const std::set<std::string> wanted = {"time_s", "gpu_alloc_milli", "gpu_busy_milli", "frag_gpus",
-                                                "stranded_gpus", "queue_length"};
+  static const std::set<std::string> wanted = {"time_s",    "gpu_alloc_milli", "gpu_busy_milli",
+                                               "frag_gpus", "stranded_gpus",   "queue_length"};
   Table t;
   std::size_t pos = text.find('\n');
   if (pos == std::string::npos) return t;
@@ -153,30 +153,32 @@ std::string page(const std::string& title, const std::string& subtitle, const st
        "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
        "<meta name=\"generator\" content=\"fleetsim " FLEETSIM_VERSION "\">\n<title>";
   s += escape(title);
-  s += "</title>\n<style>\n"
-       "body{font:14px/1.45 system-ui,-apple-system,\"Segoe UI\",Roboto,\"DejaVu Sans\",sans-serif;margin:0;"
-       "background:#f4f5f7;color:#1f2328}\n"
-       "header{background:#1f2937;color:#f9fafb;padding:16px 28px}\n"
-       "header h1{margin:0;font-size:21px;font-weight:600}header p{margin:4px 0 0;color:#cbd5e1}\n"
-       "main{max-width:1000px;margin:0 auto;padding:18px 24px}\n"
-       "section{background:#fff;border:1px solid #e1e4e8;border-radius:8px;padding:12px 16px 10px;margin:0 0 16px}\n"
-       "h2{font-size:15px;margin:0 0 8px}figure{margin:0}figcaption{font-weight:600;margin:0 0 2px}\n"
-       ".note{color:#57606a;font-size:12.5px;margin:0 0 4px}\n"
-       "table{border-collapse:collapse;font-variant-numeric:tabular-nums;min-width:60%}\n"
-       "th,td{padding:3px 10px;border-bottom:1px solid #eef0f2;text-align:right;white-space:nowrap}\n"
-       "th:first-child,td:first-child{text-align:left}th{font-weight:600;background:#f6f8fa}\n"
-       "tr.meta td{color:#57606a}td.best{color:#116329;font-weight:600}\n"
-       ".scroll{overflow-x:auto}\n"
-       ".legend{font-size:12.5px;margin:2px 0 0}.legend span{margin-right:16px;white-space:nowrap}\n"
-       ".legend i{display:inline-block;width:16px;height:4px;border-radius:2px;vertical-align:middle;margin-right:6px}\n"
-       "svg{display:block;width:100%;height:auto}svg text{font-size:11px;fill:#57606a}\n"
-       "svg .axis-label{font-size:12px;fill:#1f2328}svg .bar-text{font-size:11.5px;fill:#1f2328}\n"
-       "footer{color:#8c959f;font-size:12px;text-align:center;padding:4px 0 20px}\n"
-       "</style>\n</head>\n<body>\n<header><h1>";
+  s +=
+      "</title>\n<style>\n"
+      "body{font:14px/1.45 system-ui,-apple-system,\"Segoe UI\",Roboto,\"DejaVu Sans\",sans-serif;margin:0;"
+      "background:#f4f5f7;color:#1f2328}\n"
+      "header{background:#1f2937;color:#f9fafb;padding:16px 28px}\n"
+      "header h1{margin:0;font-size:21px;font-weight:600}header p{margin:4px 0 0;color:#cbd5e1}\n"
+      "main{max-width:1000px;margin:0 auto;padding:18px 24px}\n"
+      "section{background:#fff;border:1px solid #e1e4e8;border-radius:8px;padding:12px 16px 10px;margin:0 0 16px}\n"
+      "h2{font-size:15px;margin:0 0 8px}figure{margin:0}figcaption{font-weight:600;margin:0 0 2px}\n"
+      ".note{color:#57606a;font-size:12.5px;margin:0 0 4px}\n"
+      "table{border-collapse:collapse;font-variant-numeric:tabular-nums;min-width:60%}\n"
+      "th,td{padding:3px 10px;border-bottom:1px solid #eef0f2;text-align:right;white-space:nowrap}\n"
+      "th:first-child,td:first-child{text-align:left}th{font-weight:600;background:#f6f8fa}\n"
+      "tr.meta td{color:#57606a}td.best{color:#116329;font-weight:600}\n"
+      ".scroll{overflow-x:auto}\n"
+      ".legend{font-size:12.5px;margin:2px 0 0}.legend span{margin-right:16px;white-space:nowrap}\n"
+      ".legend i{display:inline-block;width:16px;height:4px;border-radius:2px;vertical-align:middle;margin-right:6px}\n"
+      "svg{display:block;width:100%;height:auto}svg text{font-size:11px;fill:#57606a}\n"
+      "svg .axis-label{font-size:12px;fill:#1f2328}svg .bar-text{font-size:11.5px;fill:#1f2328}\n"
+      "footer{color:#8c959f;font-size:12px;text-align:center;padding:4px 0 20px}\n"
+      "</style>\n</head>\n<body>\n<header><h1>";
   s += escape(title) + "</h1>";
   if (!subtitle.empty()) s += "<p>" + escape(subtitle) + "</p>";
   s += "</header>\n<main>\n" + body;
-  s += "<footer>fleetsim " FLEETSIM_VERSION " &middot; a self-contained page: no scripts, no network</footer>\n"
+  s += "<footer>fleetsim " FLEETSIM_VERSION
+       " &middot; a self-contained page: no scripts, no network</footer>\n"
        "</main>\n</body>\n</html>\n";
   return s;
 }
@@ -195,7 +197,9 @@ std::string policy_text(const ojson& s) {
   return p.value("queue", "") + " / " + p.value("placement", "");
 }
 
-bool is_fill(const ojson& s) { return s.value("mode", "") == "fill" || (s.contains("metrics") && s["metrics"].contains("fill_curve")); }
+bool is_fill(const ojson& s) {
+  return s.value("mode", "") == "fill" || (s.contains("metrics") && s["metrics"].contains("fill_curve"));
+}
 
 /// (arrived %, value) of a summary's fill curve.
 Series fill_series(const ojson& summary, const std::string& field, const std::string& label) {
@@ -223,8 +227,9 @@ std::string metrics_table(const std::vector<RunData>& runs, const std::vector<st
   meta("queue / placement", policy_text);
   meta("seed", [](const ojson& x) { return x.contains("seed") ? text_of(x["seed"]) : std::string(); });
   meta("nodes / GPUs", [](const ojson& x) {
-    return x.contains("cluster") ? text_of(x["cluster"].value("nodes", ojson())) + " / " + text_of(x["cluster"].value("gpus", ojson()))
-                                 : std::string();
+    return x.contains("cluster")
+               ? text_of(x["cluster"].value("nodes", ojson())) + " / " + text_of(x["cluster"].value("gpus", ojson()))
+               : std::string();
   });
   for (const auto& m : metrics) {
     std::vector<std::optional<double>> v;
@@ -240,7 +245,8 @@ std::string metrics_table(const std::vector<RunData>& runs, const std::vector<st
     const bool mark = runs.size() > 1 && d != Direction::none && distinct.size() > 1;
     s += "<tr><td>" + escape(m) + "</td>";
     for (const auto& x : v)
-      s += std::string(mark && x && *x == *best ? "<td class=\"best\">" : "<td>") + (x ? escape(format_metric(m, *x)) : "&ndash;") + "</td>";
+      s += std::string(mark && x && *x == *best ? "<td class=\"best\">" : "<td>") +
+           (x ? escape(format_metric(m, *x)) : "&ndash;") + "</td>";
     s += "</tr>\n";
   }
   s += "</table></div>\n";
@@ -249,7 +255,8 @@ std::string metrics_table(const std::vector<RunData>& runs, const std::vector<st
 }
 
 std::string figure(const std::string& id, const std::string& title, const std::string& note, const std::string& inner) {
-  std::string s = "<figure class=\"chart\" id=\"" + escape(id) + "\">\n<figcaption>" + escape(title) + "</figcaption>\n";
+  std::string s =
+      "<figure class=\"chart\" id=\"" + escape(id) + "\">\n<figcaption>" + escape(title) + "</figcaption>\n";
   if (!note.empty()) s += "<p class=\"note\">" + escape(note) + "</p>\n";
   return s + inner + "</figure>\n";
 }
@@ -260,18 +267,27 @@ std::string id_token(const std::string& s) {
   return t;
 }
 
-} // namespace
+}  // namespace
 
 std::string escape(const std::string& text) {
   std::string s;
   s.reserve(text.size());
   for (char c : text) {
     switch (c) {
-      case '&': s += "&amp;"; break;
-      case '<': s += "&lt;"; break;
-      case '>': s += "&gt;"; break;
-      case '"': s += "&quot;"; break;
-      default: s += c;
+      case '&':
+        s += "&amp;";
+        break;
+      case '<':
+        s += "&lt;";
+        break;
+      case '>':
+        s += "&gt;";
+        break;
+      case '"':
+        s += "&quot;";
+        break;
+      default:
+        s += c;
     }
   }
   return s;
@@ -297,13 +313,15 @@ std::string render_line_chart(const LineChart& ch) {
   auto X = [&](double x) { return kLeft + (x - x0) / (x1 - x0) * pw; };
   auto Y = [&](double y) { return kTop + ph - (y - y0) / (y1 - y0) * ph; };
 
-  std::string s = "<svg viewBox=\"0 0 " + c1(kWidth) + " " + c1(height) + "\" role=\"img\" aria-label=\"" + escape(ch.title) + "\">\n";
+  std::string s = "<svg viewBox=\"0 0 " + c1(kWidth) + " " + c1(height) + "\" role=\"img\" aria-label=\"" +
+                  escape(ch.title) + "\">\n";
   for (double y = y0; y <= y1 + ystep * 1e-6; y += ystep)
     s += "<line x1=\"" + c1(kLeft) + "\" x2=\"" + c1(kLeft + pw) + "\" y1=\"" + c1(Y(y)) + "\" y2=\"" + c1(Y(y)) +
          "\" stroke=\"" + (y == y0 ? "#8c959f" : "#eaeef2") + "\"/><text x=\"" + c1(kLeft - 6) + "\" y=\"" +
          c1(Y(y) + 4) + "\" text-anchor=\"end\">" + tick_text(y, ystep) + "</text>\n";
   const double xstep = nice_step((x1 - x0) / unit.seconds, 8);
-  for (double xu = std::ceil(x0 / unit.seconds / xstep - 1e-9) * xstep; xu <= x1 / unit.seconds + xstep * 1e-6; xu += xstep) {
+  for (double xu = std::ceil(x0 / unit.seconds / xstep - 1e-9) * xstep; xu <= x1 / unit.seconds + xstep * 1e-6;
+       xu += xstep) {
     const double px = X(xu * unit.seconds);
     s += "<line x1=\"" + c1(px) + "\" x2=\"" + c1(px) + "\" y1=\"" + c1(kTop + ph) + "\" y2=\"" + c1(kTop + ph + 4) +
          "\" stroke=\"#8c959f\"/><text x=\"" + c1(px) + "\" y=\"" + c1(kTop + ph + 16) + "\" text-anchor=\"middle\">" +
@@ -311,10 +329,10 @@ std::string render_line_chart(const LineChart& ch) {
   }
   std::string xl = ch.x_label;
   if (ch.x_is_time) xl += std::string(xl.empty() ? "" : " ") + "(" + unit.name + ")";
-  s += "<text class=\"axis-label\" x=\"" + c1(kLeft + pw / 2) + "\" y=\"" + c1(height - 6) + "\" text-anchor=\"middle\">" +
-       escape(xl) + "</text>\n";
-  s += "<text class=\"axis-label\" transform=\"translate(14 " + c1(kTop + ph / 2) + ") rotate(-90)\" text-anchor=\"middle\">" +
-       escape(ch.y_label) + "</text>\n";
+  s += "<text class=\"axis-label\" x=\"" + c1(kLeft + pw / 2) + "\" y=\"" + c1(height - 6) +
+       "\" text-anchor=\"middle\">" + escape(xl) + "</text>\n";
+  s += "<text class=\"axis-label\" transform=\"translate(14 " + c1(kTop + ph / 2) +
+       ") rotate(-90)\" text-anchor=\"middle\">" + escape(ch.y_label) + "</text>\n";
   if (ch.y_max_hint) {
     const double py = Y(*ch.y_max_hint);
     s += "<line x1=\"" + c1(kLeft) + "\" x2=\"" + c1(kLeft + pw) + "\" y1=\"" + c1(py) + "\" y2=\"" + c1(py) +
@@ -360,7 +378,7 @@ std::string render_line_chart(const LineChart& ch) {
 std::string render_bar_chart(const BarChart& ch) {
   std::size_t longest = 4;
   for (const auto& b : ch.bars) longest = std::max(longest, b.label.size());
-  const double left = std::min(280.0, 16.0 + 6.6 * static_cast<double>(longest)), right = 130, row = 26;
+  const double left = std::min(340.0, 16.0 + 6.6 * static_cast<double>(longest)), right = 130, row = 26;
   const double height = kTop + row * static_cast<double>(ch.bars.size()) + kBottom, pw = kWidth - left - right;
   double lo = 0, hi = 0;
   for (const auto& b : ch.bars) {
@@ -372,42 +390,49 @@ std::string render_bar_chart(const BarChart& ch) {
   hi = std::ceil(hi / step - 1e-9) * step;
   lo = std::floor(lo / step + 1e-9) * step;
   auto X = [&](double v) { return left + (v - lo) / (hi - lo) * pw; };
-  std::string s = "<svg viewBox=\"0 0 " + c1(kWidth) + " " + c1(height) + "\" role=\"img\" aria-label=\"" + escape(ch.title) + "\">\n";
+  std::string s = "<svg viewBox=\"0 0 " + c1(kWidth) + " " + c1(height) + "\" role=\"img\" aria-label=\"" +
+                  escape(ch.title) + "\">\n";
   const double axis_y = kTop + row * static_cast<double>(ch.bars.size());
   for (double v = lo; v <= hi + step * 1e-6; v += step)
-    s += "<line x1=\"" + c1(X(v)) + "\" x2=\"" + c1(X(v)) + "\" y1=\"" + c1(kTop) + "\" y2=\"" + c1(axis_y) + "\" stroke=\"" +
-         (std::fabs(v) < step * 1e-9 ? "#8c959f" : "#eaeef2") + "\"/><text x=\"" + c1(X(v)) + "\" y=\"" + c1(axis_y + 15) +
-         "\" text-anchor=\"middle\">" + tick_text(v, step) + "</text>\n";
-  s += "<text class=\"axis-label\" x=\"" + c1(left + pw / 2) + "\" y=\"" + c1(height - 6) + "\" text-anchor=\"middle\">" +
-       escape(ch.x_label) + "</text>\n";
+    s += "<line x1=\"" + c1(X(v)) + "\" x2=\"" + c1(X(v)) + "\" y1=\"" + c1(kTop) + "\" y2=\"" + c1(axis_y) +
+         "\" stroke=\"" + (std::fabs(v) < step * 1e-9 ? "#8c959f" : "#eaeef2") + "\"/><text x=\"" + c1(X(v)) +
+         "\" y=\"" + c1(axis_y + 15) + "\" text-anchor=\"middle\">" + tick_text(v, step) + "</text>\n";
+  s += "<text class=\"axis-label\" x=\"" + c1(left + pw / 2) + "\" y=\"" + c1(height - 6) +
+       "\" text-anchor=\"middle\">" + escape(ch.x_label) + "</text>\n";
   for (std::size_t i = 0; i < ch.bars.size(); ++i) {
     const Bar& b = ch.bars[i];
     const double y = kTop + row * static_cast<double>(i), mid = y + row / 2;
     const double a = X(std::min(0.0, b.value)), w = std::fabs(X(b.value) - X(0));
     s += "<g class=\"bar\"><title>" + escape(b.label + ": " + b.text) + "</title>";
-    s += "<text x=\"" + c1(left - 8) + "\" y=\"" + c1(mid + 4) + "\" text-anchor=\"end\" class=\"bar-text\">" + escape(b.label) + "</text>";
-    s += "<rect x=\"" + c1(a) + "\" y=\"" + c1(y + 4) + "\" width=\"" + c1(std::max(w, 0.5)) + "\" height=\"" + c1(row - 8) +
-         "\" fill=\"" + color(static_cast<int>(i)) + "\" rx=\"2\"/>";
+    const auto fit = static_cast<std::size_t>((left - 16) / 6.6);  // longer labels are cut (the title has them whole)
+    const std::string shown = b.label.size() > fit ? b.label.substr(0, fit - 1) + "\u2026" : b.label;
+    s += "<text x=\"" + c1(left - 8) + "\" y=\"" + c1(mid + 4) + "\" text-anchor=\"end\" class=\"bar-text\">" +
+         escape(shown) + "</text>";
+    s += "<rect x=\"" + c1(a) + "\" y=\"" + c1(y + 4) + "\" width=\"" + c1(std::max(w, 0.5)) + "\" height=\"" +
+         c1(row - 8) + "\" fill=\"" + color(static_cast<int>(i)) + "\" rx=\"2\"/>";
     double text_x = X(std::max(b.value, 0.0));
     if (b.low && b.high) {
       const double l = X(*b.low), h = X(*b.high);
-      s += "<path d=\"M" + c1(l) + " " + c1(mid) + "H" + c1(h) + "M" + c1(l) + " " + c1(mid - 6) + "V" + c1(mid + 6) + "M" +
-           c1(h) + " " + c1(mid - 6) + "V" + c1(mid + 6) + "\" stroke=\"#1f2328\" stroke-width=\"1.3\" fill=\"none\"/>";
+      s += "<path d=\"M" + c1(l) + " " + c1(mid) + "H" + c1(h) + "M" + c1(l) + " " + c1(mid - 6) + "V" + c1(mid + 6) +
+           "M" + c1(h) + " " + c1(mid - 6) + "V" + c1(mid + 6) +
+           "\" stroke=\"#1f2328\" stroke-width=\"1.3\" fill=\"none\"/>";
       text_x = std::max(text_x, h);
     }
-    s += "<text x=\"" + c1(text_x + 6) + "\" y=\"" + c1(mid + 4) + "\" class=\"bar-text\">" + escape(b.text) + "</text></g>\n";
+    s += "<text x=\"" + c1(text_x + 6) + "\" y=\"" + c1(mid + 4) + "\" class=\"bar-text\">" + escape(b.text) +
+         "</text></g>\n";
   }
   s += "</svg>\n";
   return figure(ch.id, ch.title, ch.note, s);
 }
 
-std::string runs_report(const std::string& title, const std::vector<RunData>& runs, const std::vector<std::string>& metrics) {
+std::string runs_report(const std::string& title, const std::vector<RunData>& runs,
+                        const std::vector<std::string>& metrics) {
   std::string subtitle;
   if (runs.size() == 1) {
     const auto& s = runs[0].summary;
     subtitle = s.value("mode", "") + " \u00b7 queue " + (s.contains("policy") ? s["policy"].value("queue", "") : "") +
-               " \u00b7 placement " + (s.contains("policy") ? s["policy"].value("placement", "") : "") + " \u00b7 seed " +
-               (s.contains("seed") ? text_of(s["seed"]) : "") +
+               " \u00b7 placement " + (s.contains("policy") ? s["policy"].value("placement", "") : "") +
+               " \u00b7 seed " + (s.contains("seed") ? text_of(s["seed"]) : "") +
                (s.contains("cluster") ? " \u00b7 " + text_of(s["cluster"].value("nodes", ojson())) + " nodes, " +
                                             text_of(s["cluster"].value("gpus", ojson())) + " GPUs"
                                       : "");
@@ -451,21 +476,23 @@ std::string runs_report(const std::string& title, const std::vector<RunData>& ru
     };
     bool any_busy = false;
     for (const auto& [r, t] : timed) any_busy = any_busy || t.get("gpu_busy_milli");
-    LineChart alloc = chart_of("chart-gpu-alloc", any_busy && single ? "GPUs allocated and busy" : "GPUs allocated",
-                               "Allocated GPUs (milli-GPU / 1000) at every change; the dashed line is the cluster's GPU count.",
-                               "gpu_alloc_milli", 1e-3, "GPUs");
+    LineChart alloc =
+        chart_of("chart-gpu-alloc", any_busy && single ? "GPUs allocated and busy" : "GPUs allocated",
+                 "Allocated GPUs (milli-GPU / 1000) at every change; the dashed line is the cluster's GPU count.",
+                 "gpu_alloc_milli", 1e-3, "GPUs");
     if (any_busy && single) {
       alloc.series[0].label = "allocated";
       LineChart busy = chart_of("", "", "", "gpu_busy_milli", 1e-3, "");
-      for (auto& s : busy.series) s.label = "busy", s.color = 1;
+      for (auto& s : busy.series) s.label = "busy", s.color = 1, s.dashed = true;
       alloc.series.insert(alloc.series.end(), busy.series.begin(), busy.series.end());
     }
     if (single) alloc.series[0].area = true;
-    if (capacity) alloc.y_max_hint = capacity, alloc.y_max_label = "capacity " + format_metric("gpus", *capacity) + " GPUs";
+    if (capacity)
+      alloc.y_max_hint = capacity, alloc.y_max_label = "capacity " + format_metric("gpus", *capacity) + " GPUs";
     body += section(render_line_chart(alloc));
     if (any_busy && !single)
-      body += section(render_line_chart(chart_of("chart-gpu-busy", "GPUs busy", "GPUs doing GPU work (milli-GPU / 1000).",
-                                                 "gpu_busy_milli", 1e-3, "GPUs")));
+      body += section(render_line_chart(chart_of(
+          "chart-gpu-busy", "GPUs busy", "GPUs doing GPU work (milli-GPU / 1000).", "gpu_busy_milli", 1e-3, "GPUs")));
     bool any_frag = false;
     for (const auto& [r, t] : timed) any_frag = any_frag || t.get("frag_gpus");
     if (any_frag)
@@ -476,12 +503,12 @@ std::string runs_report(const std::string& title, const std::vector<RunData>& ru
     bool any_stranded = false;
     for (const auto& [r, t] : timed) any_stranded = any_stranded || t.get("stranded_gpus");
     if (any_stranded)
-      body += section(render_line_chart(chart_of(
-          "chart-stranded", "Stranded GPUs",
-          "Free whole GPUs on nodes whose free CPU or memory cannot serve any pending job's per-GPU share.",
-          "stranded_gpus", 1, "stranded GPUs")));
-    body += section(render_line_chart(chart_of("chart-queue", "Queue length", "Jobs waiting to be placed.",
-                                               "queue_length", 1, "pending jobs")));
+      body += section(render_line_chart(
+          chart_of("chart-stranded", "Stranded GPUs",
+                   "Free whole GPUs on nodes whose free CPU or memory cannot serve any pending job's per-GPU share.",
+                   "stranded_gpus", 1, "stranded GPUs")));
+    body += section(render_line_chart(
+        chart_of("chart-queue", "Queue length", "Jobs waiting to be placed.", "queue_length", 1, "pending jobs")));
   }
 
   // Fill curves (fill-mode runs).
@@ -491,8 +518,9 @@ std::string runs_report(const std::string& title, const std::vector<RunData>& ru
   if (!fills.empty()) {
     LineChart alloc, frag;
     alloc.id = "chart-fill-curve", alloc.title = "Fill curve: GPU allocation as the workload arrives";
-    alloc.note = "Allocated share of GPU capacity against the arrived GPU request (% of capacity), as in the FGD paper; "
-                 "the dashed diagonal is every arrived request placed.";
+    alloc.note =
+        "Allocated share of GPU capacity against the arrived GPU request (% of capacity), as in the FGD paper; "
+        "the dashed diagonal is every arrived request placed.";
     alloc.x_label = "arrived GPU request (% of capacity)", alloc.y_label = "GPU allocated (%)";
     alloc.step = false;
     frag = alloc;
@@ -527,35 +555,50 @@ std::string sweep_report(const sweep::Plan& plan, const ojson& results, const st
   std::string subtitle = std::to_string(runs.size()) + " runs of " + plan.scenario.filename().string() + ": " + grid;
   if (!plan.replicate.empty()) subtitle += "; mean over " + plan.replicate + " with 95% confidence intervals";
 
-  // Table: metrics x grid points, "mean ± half-width".
-  std::string t = "<h2>Results per grid point</h2>\n<div class=\"scroll\"><table id=\"metrics-table\">\n<tr><th>metric</th>";
-  for (const auto& g : groups) t += "<th>" + escape(g["label"].get<std::string>()) + "</th>";
-  t += "</tr>\n<tr class=\"meta\"><td>runs</td>";
-  for (const auto& g : groups) t += "<td>" + std::to_string(g["n"].get<std::size_t>()) + "</td>";
-  t += "</tr>\n";
-  for (const auto& m : metrics) {
-    t += "<tr><td>" + escape(m) + "</td>";
-    const Direction d = metric_direction(m);
-    std::optional<double> best;
+  // Table of "mean ± half-width": grid points as columns when fewer than the metrics, else rows.
+  std::vector<std::optional<double>> best(metrics.size());
+  for (std::size_t k = 0; k < metrics.size(); ++k) {
+    const Direction d = metric_direction(metrics[k]);
+    if (d == Direction::none || groups.size() < 2) continue;
     for (const auto& g : groups)
-      if (g["metrics"].contains(m) && g["metrics"][m]["mean"].is_number()) {
-        const double v = g["metrics"][m]["mean"].get<double>();
-        if (!best || (d == Direction::higher ? v > *best : v < *best)) best = v;
+      if (g["metrics"].contains(metrics[k]) && g["metrics"][metrics[k]]["mean"].is_number()) {
+        const double v = g["metrics"][metrics[k]]["mean"].get<double>();
+        if (!best[k] || (d == Direction::higher ? v > *best[k] : v < *best[k])) best[k] = v;
       }
-    for (const auto& g : groups) {
-      if (!g["metrics"].contains(m)) {
-        t += "<td>&ndash;</td>";
-        continue;
-      }
-      const auto& a = g["metrics"][m];
-      const double mean = a["mean"].get<double>();
-      std::string cell = format_metric(m, mean);
-      if (a["ci95_high"].is_number())
-        cell = format_metric_pm(m, mean, (a["ci95_high"].get<double>() - a["ci95_low"].get<double>()) / 2);
-      const bool mark = groups.size() > 1 && d != Direction::none && best && mean == *best;
-      t += std::string(mark ? "<td class=\"best\">" : "<td>") + escape(cell) + "</td>";
-    }
+  }
+  auto cell = [&](const ojson& g, std::size_t k) {
+    const std::string& m = metrics[k];
+    if (!g["metrics"].contains(m)) return std::string("<td>&ndash;</td>");
+    const auto& a = g["metrics"][m];
+    const double mean = a["mean"].get<double>();
+    const std::string text =
+        a["ci95_high"].is_number()
+            ? format_metric_pm(m, mean, (a["ci95_high"].get<double>() - a["ci95_low"].get<double>()) / 2)
+            : format_metric(m, mean);
+    return std::string(best[k] && mean == *best[k] ? "<td class=\"best\">" : "<td>") + escape(text) + "</td>";
+  };
+  std::string t = "<h2>Results per grid point</h2>\n<div class=\"scroll\"><table id=\"metrics-table\">\n";
+  if (groups.size() <= metrics.size()) {
+    t += "<tr><th>metric</th>";
+    for (const auto& g : groups) t += "<th>" + escape(g["label"].get<std::string>()) + "</th>";
+    t += "</tr>\n<tr class=\"meta\"><td>runs</td>";
+    for (const auto& g : groups) t += "<td>" + std::to_string(g["n"].get<std::size_t>()) + "</td>";
     t += "</tr>\n";
+    for (std::size_t k = 0; k < metrics.size(); ++k) {
+      t += "<tr><td>" + escape(metrics[k]) + "</td>";
+      for (const auto& g : groups) t += cell(g, k);
+      t += "</tr>\n";
+    }
+  } else {
+    t += "<tr><th>grid point</th><th>runs</th>";
+    for (const auto& m : metrics) t += "<th>" + escape(m) + "</th>";
+    t += "</tr>\n";
+    for (const auto& g : groups) {
+      t += "<tr><td>" + escape(g["label"].get<std::string>()) + "</td><td>" +
+           std::to_string(g["n"].get<std::size_t>()) + "</td>";
+      for (std::size_t k = 0; k < metrics.size(); ++k) t += cell(g, k);
+      t += "</tr>\n";
+    }
   }
   t += "</table></div>\n<p class=\"note\">mean \u00b1 half-width of the 95% confidence interval (Student t over the "
        "replicates); best mean per row in green.</p>\n";
@@ -580,7 +623,8 @@ std::string sweep_report(const sweep::Plan& plan, const ojson& results, const st
       b.text = format_metric(m, a["mean"].get<double>());
       if (a["ci95_low"].is_number()) {
         b.low = a["ci95_low"].get<double>() * k, b.high = a["ci95_high"].get<double>() * k;
-        b.text = format_metric_pm(m, a["mean"].get<double>(), (a["ci95_high"].get<double>() - a["ci95_low"].get<double>()) / 2);
+        b.text = format_metric_pm(m, a["mean"].get<double>(),
+                                  (a["ci95_high"].get<double>() - a["ci95_low"].get<double>()) / 2);
       }
       ch.bars.push_back(std::move(b));
       any = true;
@@ -636,4 +680,4 @@ std::string sweep_report(const sweep::Plan& plan, const ojson& results, const st
   return page("sweep " + plan.name, subtitle, body);
 }
 
-} // namespace fleetsim::report
+}  // namespace fleetsim::report

@@ -44,8 +44,8 @@ struct Series {
 struct LineChart {
   std::string id, title, note, x_label, y_label;
   std::vector<Series> series;
-  bool step = true;        ///< values hold until the next point (time series)
-  bool x_is_time = false;  ///< x in seconds: shown in s, min, h or days
+  bool step = true;                  ///< values hold until the next point (time series)
+  bool x_is_time = false;            ///< x in seconds: shown in s, min, h or days
   std::optional<double> y_max_hint;  ///< e.g. the cluster's GPU count (drawn as a dashed line)
   std::string y_max_label;
 };
@@ -69,4 +69,4 @@ std::string render_bar_chart(const BarChart& chart);
 /// @brief Text with &, <, >, " escaped.
 std::string escape(const std::string& text);
 
-} // namespace fleetsim::report
+}  // namespace fleetsim::report

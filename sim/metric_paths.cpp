@@ -1,9 +1,9 @@
 #include "sim/metric_paths.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <cstdio>
-#include <cctype>
 #include <set>
 
 namespace fleetsim {
@@ -22,19 +22,18 @@ void flatten(const ojson& v, const std::string& prefix, std::vector<std::pair<st
 /// The core rows of a table, in display order (kept when a summary has them).
 const std::vector<std::string>& core_metrics() {
   static const std::vector<std::string> v = {
-      "gpu_alloc_ratio",  "gpu_busy_ratio",    "cpu_alloc_ratio",     "mem_alloc_ratio", "frag_ratio",
-      "frag_gpus",        "stranded_gpus",     "fill.gpu_alloc_pct",  "fill.frag_ratio_pct",
-      "fill.frag_gpus",   "fill.failed_pods",  "jobs.completed",      "jobs.unplaceable",
-      "jobs.pending_at_horizon",               "wait_s.mean",         "wait_s.p95",      "jct_s.mean",
-      "jct_s.p95",        "slowdown.mean",     "makespan_s"};
+      "gpu_alloc_ratio",  "gpu_busy_ratio", "cpu_alloc_ratio",    "mem_alloc_ratio",         "frag_ratio",
+      "frag_gpus",        "stranded_gpus",  "fill.gpu_alloc_pct", "fill.frag_ratio_pct",     "fill.frag_gpus",
+      "fill.failed_pods", "jobs.completed", "jobs.unplaceable",   "jobs.pending_at_horizon", "wait_s.mean",
+      "wait_s.p95",       "jct_s.mean",     "jct_s.p95",          "slowdown.mean",           "makespan_s"};
   return v;
 }
 
 /// Metric objects the core list already covers (their other fields are not key metrics), and
 /// top-level numbers that only restate others.
 bool covered(const std::string& top) {
-  static const std::set<std::string> s = {"jobs", "wait_s", "jct_s", "slowdown", "fill", "fill_curve", "window_s",
-                                          "gpu_hours_allocated"};
+  static const std::set<std::string> s = {"jobs", "wait_s",     "jct_s",    "slowdown",
+                                          "fill", "fill_curve", "window_s", "gpu_hours_allocated"};
   return s.contains(top);
 }
 
@@ -42,7 +41,7 @@ bool contains_any(std::string_view s, std::initializer_list<std::string_view> wo
   return std::any_of(words.begin(), words.end(), [&](std::string_view w) { return s.find(w) != s.npos; });
 }
 
-} // namespace
+}  // namespace
 
 std::vector<std::pair<std::string, double>> flatten_metrics(const ojson& summary) {
   std::vector<std::pair<std::string, double>> out;
@@ -97,8 +96,13 @@ std::vector<std::string> key_metrics(const std::vector<const ojson*>& summaries)
         add(k + ".mean");
         add(k + ".p95");
       } else if (v.is_object()) {
+        // A breakdown keyed by numbers (e.g. by GPU count) is detail, not a key metric.
+        bool numbered = !v.empty();
         for (const auto& [k2, v2] : v.items())
-          if (v2.is_number()) add(k + "." + k2);
+          numbered = numbered && k2.find_first_not_of("0123456789") == std::string::npos;
+        if (!numbered)
+          for (const auto& [k2, v2] : v.items())
+            if (v2.is_number()) add(k + "." + k2);
       }
     }
   }
@@ -188,11 +192,14 @@ std::string format_metric_pm(std::string_view path, double mean, double half) {
 
 std::string to_string(Direction d) {
   switch (d) {
-    case Direction::higher: return "higher-is-better";
-    case Direction::lower: return "lower-is-better";
-    case Direction::none: break;
+    case Direction::higher:
+      return "higher-is-better";
+    case Direction::lower:
+      return "lower-is-better";
+    case Direction::none:
+      break;
   }
   return "two-sided";
 }
 
-} // namespace fleetsim
+}  // namespace fleetsim

@@ -28,8 +28,9 @@ Direction metric_direction(std::string_view path);
 
 /// @brief The key metrics of a set of summaries, for tables: a fixed core list (allocation,
 /// fragmentation, jobs, wait and JCT, fill results) where present, then every other top-level
-/// numeric metric and the scalar fields of any other metric object (mean and p95 of statistics)
-/// that any summary holds, so metrics added later show up without a change here.
+/// numeric metric and the scalar fields of any other metric object (mean and p95 of statistics;
+/// not breakdowns keyed by numbers) that any summary holds, so metrics added later show up
+/// without a change here.
 std::vector<std::string> key_metrics(const std::vector<const nlohmann::ordered_json*>& summaries);
 
 /// @brief Expands a comma-separated metric selection: exact paths, `prefix.*` (every leaf under
@@ -47,4 +48,4 @@ std::string format_metric_pm(std::string_view path, double mean, double half_wid
 /// @brief "higher-is-better" | "lower-is-better" | "two-sided".
 std::string to_string(Direction d);
 
-} // namespace fleetsim
+}  // namespace fleetsim

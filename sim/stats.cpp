@@ -45,7 +45,7 @@ double incomplete_beta(double a, double b, double x) {
   return 1 - front * beta_cf(b, a, 1 - x) / b;
 }
 
-} // namespace
+}  // namespace
 
 double student_t_cdf(double t, double df) {
   if (!(df > 0)) throw std::invalid_argument("student_t_cdf: df must be positive");
@@ -88,4 +88,4 @@ Aggregate aggregate(const std::vector<double>& v) {
   return a;
 }
 
-} // namespace fleetsim::stats
+}  // namespace fleetsim::stats

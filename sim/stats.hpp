@@ -23,4 +23,4 @@ double student_t_cdf(double t, double df);
 /// e.g. student_t_quantile(0.975, 9) = 2.2622.
 double student_t_quantile(double p, double df);
 
-} // namespace fleetsim::stats
+}  // namespace fleetsim::stats

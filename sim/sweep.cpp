@@ -41,19 +41,24 @@ ojson parse_json(const std::string& text, const std::string& label) {
 
 const spec::Spec& sweep_spec() {
   using namespace spec;
-  static const Spec s = object("A fleetsim sweep: a grid of overrides over one scenario.", {
-      key("name", string("Sweep name (default: the file name without .sweep.json).").not_empty()),
-      key("description", string("Free text.")),
-      key("scenario", string("Base scenario file, relative to the sweep file's folder.").not_empty()).required(),
-      key("set", map("Fixed overrides for every run: dotted scenario path -> value.")),
-      key("grid", map("Dotted scenario path -> non-empty array of values, or an integer range "
-                      "{\"from\": a, \"to\": b, \"step\": s} (inclusive). The runs are every combination.")).required(),
-      key("replicate", string("Grid path aggregated over (mean, std, 95% CI); default \"seed\" when the grid "
-                              "has it.").not_empty()),
-      key("metrics", array("Metrics shown in tables and charts: paths, prefix.*, key, all.",
-                           string("A metric selection.").not_empty()).not_empty()),
-      key("output", string("Output folder, relative to the current directory (default out/<name>).").not_empty()),
-  });
+  static const Spec s = object(
+      "A fleetsim sweep: a grid of overrides over one scenario.",
+      {
+          key("name", string("Sweep name (default: the file name without .sweep.json).").not_empty()),
+          key("description", string("Free text.")),
+          key("scenario", string("Base scenario file, relative to the sweep file's folder.").not_empty()).required(),
+          key("set", map("Fixed overrides for every run: dotted scenario path -> value.")),
+          key("grid", map("Dotted scenario path -> non-empty array of values, or an integer range "
+                          "{\"from\": a, \"to\": b, \"step\": s} (inclusive). The runs are every combination."))
+              .required(),
+          key("replicate", string("Grid path aggregated over (mean, std, 95% CI); default \"seed\" when the grid "
+                                  "has it.")
+                               .not_empty()),
+          key("metrics", array("Metrics shown in tables and charts: paths, prefix.*, key, all.",
+                               string("A metric selection.").not_empty())
+                             .not_empty()),
+          key("output", string("Output folder, relative to the current directory (default out/<name>).").not_empty()),
+      });
   return s;
 }
 
@@ -70,7 +75,8 @@ std::optional<std::string> unknown_path(const std::string& path) {
     if (seg.empty()) return "empty segment";
     const std::string where = at.empty() ? "the top level" : at;
     switch (s->type) {
-      case spec::Type::map: return std::nullopt;  // free-form (policy params, inline jobs)
+      case spec::Type::map:
+        return std::nullopt;  // free-form (policy params, inline jobs)
       case spec::Type::object: {
         const spec::Field* f = nullptr;
         std::vector<std::string> keys;
@@ -94,7 +100,8 @@ std::optional<std::string> unknown_path(const std::string& path) {
           return "\"" + seg + "\" is not an array index (" + where + " is an array)";
         s = s->items.get();
         break;
-      default: return where + " is a single value; it has no \"" + seg + "\"";
+      default:
+        return where + " is a single value; it has no \"" + seg + "\"";
     }
     at += "/" + seg;
   }
@@ -103,8 +110,20 @@ std::optional<std::string> unknown_path(const std::string& path) {
 
 std::string override_of(const std::string& path, const ojson& v) { return path + "=" + v.dump(); }
 
+/// How a value reads in tables: strings as they are (a file path by its name without folder and
+/// extension), other values as JSON.
+std::string display_of(const ojson& v) {
+  if (!v.is_string()) return spec::brief(v);
+  std::string s = v.get<std::string>();
+  if (s.find('/') != std::string::npos) {
+    const fs::path p(s);
+    if (!p.stem().empty()) s = p.stem().string();
+  }
+  return s;
+}
+
 std::string label_of(const ojson& v) {
-  std::string s = v.is_string() ? v.get<std::string>() : v.dump();
+  std::string s = v.is_string() ? display_of(v) : v.dump();
   if (v.is_object() || v.is_array() || s.empty() || s.size() > 40) return "";
   for (char& c : s)
     if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-' || c == '+' || c == '_')) c = '_';
@@ -153,7 +172,7 @@ std::string csv_value(const ojson& v) {
   return csv_field(v.dump());
 }
 
-} // namespace
+}  // namespace
 
 std::vector<std::string> Plan::overrides(const Point& p) const {
   std::vector<std::string> out;
@@ -211,8 +230,9 @@ Plan load_sweep(const fs::path& file, const std::optional<fs::path>& output) {
   plan.description = doc.value("description", "");
   plan.scenario = (plan.sweep_file.parent_path() / doc["scenario"].get<std::string>()).lexically_normal();
   if (!fs::is_regular_file(plan.scenario)) fail("/scenario", "file not found: " + plan.scenario.string());
-  plan.output = output ? *output : doc.contains("output") ? fs::path(doc["output"].get<std::string>())
-                                                          : fs::path("out") / plan.name;
+  plan.output = output                   ? *output
+                : doc.contains("output") ? fs::path(doc["output"].get<std::string>())
+                                         : fs::path("out") / plan.name;
   if (doc.contains("metrics")) {
     plan.metrics.clear();
     for (const auto& m : doc["metrics"]) plan.metrics += (plan.metrics.empty() ? "" : ",") + m.get<std::string>();
@@ -250,7 +270,8 @@ Plan load_sweep(const fs::path& file, const std::optional<fs::path>& output) {
       const auto from = v["from"].get<std::int64_t>(), to = v["to"].get<std::int64_t>();
       const auto step = v.contains("step") ? v["step"].get<std::int64_t>() : 1;
       if (step < 1) fail(ptr + "/step", "expected a positive integer, got " + spec::brief(v["step"]));
-      if (to < from) fail(ptr + "/to", "expected an integer >= from (" + std::to_string(from) + "), got " + std::to_string(to));
+      if (to < from)
+        fail(ptr + "/to", "expected an integer >= from (" + std::to_string(from) + "), got " + std::to_string(to));
       if ((to - from) / step >= static_cast<std::int64_t>(kMaxPoints)) fail(ptr, "range too large");
       for (auto x = from; x <= to; x += step) ax.values.emplace_back(x);
     } else {
@@ -331,7 +352,8 @@ Plan load_sweep(const fs::path& file, const std::optional<fs::path>& output) {
       try {
         (void)load(at);
       } catch (const InputError& e) {
-        fail("/grid" + pointer(ax.path) + (listed ? "/" + std::to_string(i) : " (value " + spec::brief(ax.values[i]) + ")"),
+        fail("/grid" + pointer(ax.path) +
+                 (listed ? "/" + std::to_string(i) : " (value " + spec::brief(ax.values[i]) + ")"),
              e.what());
       }
     }
@@ -437,8 +459,9 @@ Plan read_plan(const fs::path& dir) {
   const fs::path file = dir / "plan.json";
   std::error_code ec;
   if (!fs::exists(file, ec))
-    throw InputError(dir.string() + ": not a sweep folder (no plan.json; run `fleetsim sweep SWEEP.json` or "
-                                    "`--emit slurm` first)");
+    throw InputError(dir.string() +
+                     ": not a sweep folder (no plan.json; run `fleetsim sweep SWEEP.json` or "
+                     "`--emit slurm` first)");
   Plan plan = plan_from_json(parse_json(read_text(file), file.string()), file.string());
   plan.output = dir;
   return plan;
@@ -503,8 +526,9 @@ ojson aggregate(const Plan& plan, const std::vector<RunSummary>& runs) {
       if (a == rep) continue;
       const auto& v = plan.axes[a].values[first.at[a]];
       params[plan.axes[a].path] = v;
-      label += (label.empty() ? "" : " ") + (named_axes > 1 ? plan.axes[a].name + "=" : "") +
-               (v.is_string() ? v.get<std::string>() : spec::brief(v));
+      // "fgd", or with several paths "fgd · openb_node_list_gpu_node · ratio=1.3" (numbers named)
+      label += (label.empty() ? "" : " \u00b7 ") + (named_axes > 1 && !v.is_string() ? plan.axes[a].name + "=" : "") +
+               display_of(v);
     }
     ojson grp;
     grp["label"] = label.empty() ? plan.name : label;
@@ -615,7 +639,7 @@ std::string shell_quote(const std::string& s) {
   for (char c : s) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
   return q + "'";
 }
-} // namespace
+}  // namespace
 
 std::string slurm_script(const Plan& plan, const std::vector<std::size_t>& points, const fs::path& exe,
                          const std::vector<std::string>& sbatch_options) {
@@ -627,7 +651,8 @@ std::string slurm_script(const Plan& plan, const std::vector<std::size_t>& point
   o << "#!/bin/bash\n"
     << "# fleetsim sweep \"" << plan.name << "\": " << points.size() << " of " << plan.points.size()
     << " runs (the unfinished ones), one per array task.\n"
-    << "# Written by `fleetsim sweep --emit slurm`. Submit it with:  sbatch " << shell_quote((dir / "sweep.sbatch").string())
+    << "# Written by `fleetsim sweep --emit slurm`. Submit it with:  sbatch "
+    << shell_quote((dir / "sweep.sbatch").string())
     << "\n# then, when the array has finished:               fleetsim sweep --collect " << shell_quote(dir.string())
     << "\n# Each task runs one grid point of plan.json into runs/...; a task that finds its run already\n"
     << "# finished (same scenario hash) does nothing. The folder must be on a shared file system.\n"
@@ -638,9 +663,9 @@ std::string slurm_script(const Plan& plan, const std::vector<std::size_t>& point
     << "#SBATCH --cpus-per-task=1\n";
   for (const auto& opt : sbatch_options) o << "#SBATCH " << opt << "\n";
   o << "set -euo pipefail\n"
-    << "exec " << shell_quote(exe.string()) << " sweep --task \"$SLURM_ARRAY_TASK_ID\" --dir " << shell_quote(dir.string())
-    << " --quiet\n";
+    << "exec " << shell_quote(exe.string()) << " sweep --task \"$SLURM_ARRAY_TASK_ID\" --dir "
+    << shell_quote(dir.string()) << " --quiet\n";
   return o.str();
 }
 
-} // namespace fleetsim::sweep
+}  // namespace fleetsim::sweep

@@ -35,11 +35,11 @@ struct Point {
 
 struct Plan {
   std::string name, description;
-  std::filesystem::path sweep_file;  ///< absolute ("" when built in memory)
-  std::filesystem::path scenario;    ///< base scenario, absolute
+  std::filesystem::path sweep_file;                                 ///< absolute ("" when built in memory)
+  std::filesystem::path scenario;                                   ///< base scenario, absolute
   std::vector<std::pair<std::string, nlohmann::ordered_json>> set;  ///< fixed overrides
   std::vector<Axis> axes;
-  std::string replicate;      ///< axis path aggregated over ("" = none: every point is its own group)
+  std::string replicate;        ///< axis path aggregated over ("" = none: every point is its own group)
   std::string metrics = "key";  ///< metric selection for tables and charts (see select_metrics)
   std::filesystem::path output;
   std::vector<Point> points;
@@ -100,4 +100,4 @@ std::string array_ranges(const std::vector<std::size_t>& indices);
 /// @brief A CSV field, quoted when it holds a comma, quote or line break.
 std::string csv_field(const std::string& s);
 
-} // namespace fleetsim::sweep
+}  // namespace fleetsim::sweep

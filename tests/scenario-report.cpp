@@ -4,14 +4,14 @@
 // (build/screenshots/report-*.png). Skipped (exit 77) only when Chromium cannot be installed.
 #include <doctest/doctest.h>
 
+#include <sys/wait.h>
+#include <unistd.h>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <regex>
 #include <sstream>
 #include <string>
-#include <sys/wait.h>
-#include <unistd.h>
 
 namespace fs = std::filesystem;
 
@@ -43,7 +43,9 @@ std::string chromium(const fs::path& work, const std::string& args) {
   const fs::path profile = work / ("profile-" + std::to_string(++n));
   return "timeout 120 chromium --headless --no-sandbox --disable-gpu --disable-quic --no-first-run "
          "--disable-background-networking --disable-component-update --disable-sync --disable-extensions "
-         "--hide-scrollbars --user-data-dir='" + profile.string() + "' " + args;
+         "--disable-dev-shm-usage "
+         "--hide-scrollbars --user-data-dir='" +
+         profile.string() + "' " + args;
 }
 
 /// Loads `html` in Chromium: returns the DOM, and saves a screenshot to `png`.
@@ -52,16 +54,17 @@ std::string render(const fs::path& work, const fs::path& html, const fs::path& p
   REQUIRE_MESSAGE(sh(chromium(work, "--dump-dom " + url), work / "dom.html", work / "chromium.err") == 0,
                   slurp(work / "chromium.err"));
   fs::remove(png);
-  REQUIRE_MESSAGE(sh(chromium(work, "--window-size=1200," + std::to_string(height) + " --screenshot='" + png.string() +
-                                        "' " + url),
-                     work / "shot.out", work / "chromium.err") == 0,
-                  slurp(work / "chromium.err"));
+  REQUIRE_MESSAGE(
+      sh(chromium(work, "--window-size=1200," + std::to_string(height) + " --screenshot='" + png.string() + "' " + url),
+         work / "shot.out", work / "chromium.err") == 0,
+      slurp(work / "chromium.err"));
   // A PNG of the window's size with something drawn on it.
   const std::string img = slurp(png);
   REQUIRE(img.size() > 30000);
   CHECK(img.compare(0, 8, "\x89PNG\r\n\x1a\n") == 0);
   auto be32 = [&](std::size_t at) {
-    return (unsigned(static_cast<unsigned char>(img[at])) << 24) | (unsigned(static_cast<unsigned char>(img[at + 1])) << 16) |
+    return (unsigned(static_cast<unsigned char>(img[at])) << 24) |
+           (unsigned(static_cast<unsigned char>(img[at + 1])) << 16) |
            (unsigned(static_cast<unsigned char>(img[at + 2])) << 8) | unsigned(static_cast<unsigned char>(img[at + 3]));
   };
   CHECK(be32(16) == 1200);
@@ -77,12 +80,16 @@ void check_self_contained(const std::string& html) {
   }
 }
 
-} // namespace
+}  // namespace
 
 TEST_CASE("report.html of a run, a compare and a sweep: charts in Chromium's DOM, screenshots saved") {
   const fs::path work = fs::temp_directory_path() / ("fleetsim-report-" + std::to_string(::getpid()));
   fs::remove_all(work);
   fs::create_directories(work);
+  struct Cleanup {  // browser profiles are large; the screenshots stay in the build folder
+    fs::path dir;
+    ~Cleanup() { fs::remove_all(dir); }
+  } cleanup{work};
   const fs::path shots = fs::path(FLEETSIM_CLI).parent_path() / "screenshots";
   fs::create_directories(shots);
   const int code = sh("'" + kSrc + "/tools/ensure-packages.sh' chromium", work / "ensure.out", work / "ensure.err");
@@ -94,7 +101,8 @@ TEST_CASE("report.html of a run, a compare and a sweep: charts in Chromium's DOM
   const std::string cli = "cd '" + kSrc + "' && '" + FLEETSIM_CLI + "' ";
 
   SUBCASE("a replay run: allocated GPUs, fragmentation and queue over time") {
-    REQUIRE(sh(cli + "run scenarios/quickstart.json -q -o '" + (work / "run").string() + "'", work / "o", work / "e") == 0);
+    REQUIRE(sh(cli + "run scenarios/quickstart.json -q -o '" + (work / "run").string() + "'", work / "o", work / "e") ==
+            0);
     const std::string html = slurp(work / "run/report.html");
     check_self_contained(html);
     const std::string dom = render(work, work / "run/report.html", shots / "report-run.png", 2200);
@@ -117,9 +125,11 @@ TEST_CASE("report.html of a run, a compare and a sweep: charts in Chromium's DOM
   }
 
   SUBCASE("a compare of two fill runs: the fill curve and fragmentation per run") {
-    REQUIRE(sh(cli + "compare scenarios/alibaba-v2023/fill-fgd.json scenarios/alibaba-v2023/fill-random.json -q --report '" +
-                   (work / "compare.html").string() + "'",
-               work / "o", work / "e") == 0);
+    REQUIRE(
+        sh(cli +
+               "compare scenarios/alibaba-v2023/fill-fgd.json scenarios/alibaba-v2023/fill-random.json -q --report '" +
+               (work / "compare.html").string() + "'",
+           work / "o", work / "e") == 0);
     check_self_contained(slurp(work / "compare.html"));
     const std::string dom = render(work, work / "compare.html", shots / "report-compare.png", 1600);
     CHECK(dom.find("id=\"chart-fill-curve\"") != std::string::npos);
@@ -134,8 +144,8 @@ TEST_CASE("report.html of a run, a compare and a sweep: charts in Chromium's DOM
         "grid": {"policy.placement": ["random", "dot-product", "gpu-clustering", "gpu-packing", "best-fit", "fgd"],
                  "seed": [42, 43, 44]},
         "metrics": ["fill.gpu_alloc_pct", "fill.frag_gpus", "fill.failed_pods"]})";
-    REQUIRE(sh(cli + "sweep '" + (work / "g.sweep.json").string() + "' -q -o '" + (work / "sweep").string() + "'", work / "o",
-               work / "e") == 0);
+    REQUIRE(sh(cli + "sweep '" + (work / "g.sweep.json").string() + "' -q -o '" + (work / "sweep").string() + "'",
+               work / "o", work / "e") == 0);
     check_self_contained(slurp(work / "sweep/report.html"));
     const std::string dom = render(work, work / "sweep/report.html", shots / "report-sweep.png", 2600);
     for (const char* id : {"chart-bars-fill-gpu-alloc-pct", "chart-bars-fill-frag-gpus", "chart-bars-fill-failed-pods",

@@ -4,6 +4,8 @@
 // 77) with the reason only when it cannot be installed or run.
 #include <doctest/doctest.h>
 
+#include <sys/wait.h>
+#include <unistd.h>
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
@@ -11,8 +13,6 @@
 #include <sstream>
 #include <string>
 #include <thread>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <nlohmann/json.hpp>
 
@@ -43,10 +43,13 @@ int sh(const std::string& cmd, std::string* out = nullptr, const fs::path& io = 
 /// Stops the daemons of `dir` however the test ends.
 struct Cluster {
   fs::path dir;
-  ~Cluster() { std::system(("'" + kSrc + "/tests/slurm/localhost-cluster.sh' stop '" + dir.string() + "'").c_str()); }
+  void stop() const {
+    std::system(("'" + kSrc + "/tests/slurm/localhost-cluster.sh' stop '" + dir.string() + "'").c_str());
+  }
+  ~Cluster() { stop(); }
 };
 
-} // namespace
+}  // namespace
 
 TEST_CASE("Slurm: a sweep emitted as a job array runs on a localhost cluster and collects to the local results") {
   const fs::path dir = fs::temp_directory_path() / ("fleetsim-slurm-" + std::to_string(::getpid()));
@@ -58,7 +61,8 @@ TEST_CASE("Slurm: a sweep emitted as a job array runs on a localhost cluster and
   std::ofstream(dir / "s.sweep.json") << R"({"name": "slurm-demo", "scenario": ")" << kSrc
                                       << R"(/scenarios/alibaba-v2023/fill-fgd.json",
       "grid": {"policy.placement": ["best-fit", "fgd"], "seed": [42, 43, 44]}})";
-  REQUIRE(sh(cli + " sweep " + (dir / "s.sweep.json").string() + " -q -o " + (dir / "local").string(), nullptr, dir) == 0);
+  REQUIRE(sh(cli + " sweep " + (dir / "s.sweep.json").string() + " -q -o " + (dir / "local").string(), nullptr, dir) ==
+          0);
   REQUIRE(sh(cli + " sweep " + (dir / "s.sweep.json").string() + " -o " + (dir / "remote").string() +
                  " --emit slurm --sbatch=--time=10",
              nullptr, dir) == 0);
@@ -67,7 +71,8 @@ TEST_CASE("Slurm: a sweep emitted as a job array runs on a localhost cluster and
   Cluster cluster{dir / "cluster"};
   const auto start = std::chrono::steady_clock::now();
   const std::string start_cmd = "'" + kSrc + "/tests/slurm/localhost-cluster.sh' start '" + cluster.dir.string() + "'";
-  const int status = std::system((start_cmd + " >'" + (dir / "start.out").string() + "' 2>'" + (dir / "start.err").string() + "'").c_str());
+  const int status = std::system(
+      (start_cmd + " >'" + (dir / "start.out").string() + "' 2>'" + (dir / "start.err").string() + "'").c_str());
   const int code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
   if (code == 77) {
     std::fprintf(stderr, "SKIPPED: %s\n", slurp(dir / "start.err").c_str());
@@ -75,7 +80,8 @@ TEST_CASE("Slurm: a sweep emitted as a job array runs on a localhost cluster and
   }
   REQUIRE_MESSAGE(code == 0, slurp(dir / "start.err"));
   const std::string env = "SLURM_CONF='" + (cluster.dir / "slurm.conf").string() + "' ";
-  MESSAGE("cluster up after " << std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count() << " s");
+  MESSAGE("cluster up after " << std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count()
+                              << " s");
 
   std::string job;
   REQUIRE(sh(env + "sbatch --parsable '" + (dir / "remote/sweep.sbatch").string() + "'", &job, dir) == 0);
@@ -100,10 +106,11 @@ TEST_CASE("Slurm: a sweep emitted as a job array runs on a localhost cluster and
   }
   CHECK(outputs == 6);
   REQUIRE(sh(cli + " sweep --collect " + (dir / "remote").string(), nullptr, dir) == 0);
-  const json local = json::parse(slurp(dir / "local/results.json")), remote = json::parse(slurp(dir / "remote/results.json"));
+  const json local = json::parse(slurp(dir / "local/results.json")),
+             remote = json::parse(slurp(dir / "remote/results.json"));
   REQUIRE(local["groups"].size() == 2);
   CHECK(remote == local);
   CHECK(remote["groups"][1]["metrics"]["fill.gpu_alloc_pct"]["n"] == 3);
-  fs::remove_all(dir / "local");
-  fs::remove_all(dir / "remote");
+  cluster.stop();
+  fs::remove_all(dir);  // kept when the test fails: the daemons' logs are in cluster/
 }

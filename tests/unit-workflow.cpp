@@ -2,10 +2,10 @@
 // (errors located in the sweep file), plans and aggregation, baselines, and the SVG charts.
 #include <doctest/doctest.h>
 
+#include <unistd.h>
 #include <cmath>
 #include <fstream>
 #include <set>
-#include <unistd.h>
 
 #include "sim/baseline.hpp"
 #include "sim/error.hpp"
@@ -53,11 +53,12 @@ ojson summary_with(const ojson& metrics) {
   return s;
 }
 
-} // namespace
+}  // namespace
 
 TEST_CASE("Student t quantiles and the 95% confidence interval") {
   // Reference values (two-sided 95%, i.e. the 0.975 quantile) from standard tables.
-  const std::pair<double, double> table[] = {{1, 12.7062}, {2, 4.3027}, {4, 2.7764}, {9, 2.2622}, {29, 2.0452}, {120, 1.9799}};
+  const std::pair<double, double> table[] = {{1, 12.7062}, {2, 4.3027},  {4, 2.7764},
+                                             {9, 2.2622},  {29, 2.0452}, {120, 1.9799}};
   for (const auto& [df, t] : table) {
     CAPTURE(df);
     CHECK(stats::student_t_quantile(0.975, df) == doctest::Approx(t).epsilon(1e-4));
@@ -94,9 +95,10 @@ TEST_CASE("metric paths: flatten, find, directions, key metrics pick up new metr
       "gpu_busy_ratio": 0.4, "stranded_gpus": 1.5,
       "cost": {"usd_total": 120.5, "usd_idle": 20, "detail": {"deep": 1}},
       "queue_delay_s": {"count": 2, "mean": 1, "p50": 1, "p95": 2, "p99": 2, "max": 2},
+      "run_s_by_gpus": {"1": 10, "8": 20},
       "note": "text", "missing": null})"));
   const auto flat = flatten_metrics(s);
-  CHECK(flat.size() == 24);
+  CHECK(flat.size() == 26);
   CHECK(flat[0] == std::pair<std::string, double>{"gpu_alloc_ratio", 0.5});
   CHECK(find_metric(s, "wait_s.p95") == 9.0);
   CHECK(find_metric(s, "cost.detail.deep") == 1.0);
@@ -105,6 +107,7 @@ TEST_CASE("metric paths: flatten, find, directions, key metrics pick up new metr
   CHECK_FALSE(find_metric(s, "missing"));
   CHECK_FALSE(find_metric(s, "fill_curve"));
   CHECK_FALSE(find_metric(s, "nope.x"));
+  CHECK(find_metric(s, "run_s_by_gpus.8") == 20.0);
 
   CHECK(metric_direction("gpu_alloc_ratio") == Direction::higher);
   CHECK(metric_direction("gpu_busy_ratio") == Direction::higher);
@@ -141,23 +144,27 @@ TEST_CASE("metric paths: flatten, find, directions, key metrics pick up new metr
 }
 
 TEST_CASE("sweep files: errors are located in the sweep file") {
-  CHECK(sweep_error(sweep_file(R"("grid": {})")) == sweep_file(R"("grid": {})").string() +
-                                                         ": /grid: expected at least one path with a list of values, got {}");
+  CHECK(sweep_error(sweep_file(R"("grid": {})")) ==
+        sweep_file(R"("grid": {})").string() + ": /grid: expected at least one path with a list of values, got {}");
   auto f = sweep_file(R"("grid": {"policy.placment": ["first-fit"]})");
-  CHECK(sweep_error(f) == f.string() + ": /grid/policy.placment: unknown scenario path \"policy.placment\" (no key "
-                                       "\"placment\" at /policy; did you mean \"placement\"?)");
+  CHECK(sweep_error(f) == f.string() +
+                              ": /grid/policy.placment: unknown scenario path \"policy.placment\" (no key "
+                              "\"placment\" at /policy; did you mean \"placement\"?)");
   f = sweep_file(R"("grid": {"seed.x": [1]})");
-  CHECK(sweep_error(f) == f.string() + ": /grid/seed.x: unknown scenario path \"seed.x\" (/seed is a single value; it "
-                                       "has no \"x\")");
+  CHECK(sweep_error(f) == f.string() +
+                              ": /grid/seed.x: unknown scenario path \"seed.x\" (/seed is a single value; it "
+                              "has no \"x\")");
   f = sweep_file(R"("grid": {"cluster.nodes.first.count": [1]})");
-  CHECK(sweep_error(f) == f.string() + ": /grid/cluster.nodes.first.count: unknown scenario path "
-                                       "\"cluster.nodes.first.count\" (\"first\" is not an array index (/cluster/nodes "
-                                       "is an array))");
+  CHECK(sweep_error(f) == f.string() +
+                              ": /grid/cluster.nodes.first.count: unknown scenario path "
+                              "\"cluster.nodes.first.count\" (\"first\" is not an array index (/cluster/nodes "
+                              "is an array))");
   f = sweep_file(R"("grid": {"seed": []})");
   CHECK(sweep_error(f) == f.string() + ": /grid/seed: expected a non-empty array of values, got []");
   f = sweep_file(R"("grid": {"seed": 3})");
-  CHECK(sweep_error(f) == f.string() + ": /grid/seed: expected a non-empty array of values or a range {\"from\": a, "
-                                       "\"to\": b}, got 3");
+  CHECK(sweep_error(f) == f.string() +
+                              ": /grid/seed: expected a non-empty array of values or a range {\"from\": a, "
+                              "\"to\": b}, got 3");
   f = sweep_file(R"("grid": {"seed": [1, 2, 1]})");
   CHECK(sweep_error(f) == f.string() + ": /grid/seed/2: duplicate value 1 (first at index 0)");
   f = sweep_file(R"("grid": {"seed": {"from": 5, "to": 2}})");
@@ -167,27 +174,31 @@ TEST_CASE("sweep files: errors are located in the sweep file") {
   CHECK(sweep_error(f).starts_with(f.string() + ": /grid/policy.placement/1: " + kGolden +
                                    ": /policy/placement: unknown placement policy \"bestfit\"; valid names: "));
   f = sweep_file(R"("grid": {"seed": [1, -1]})");
-  CHECK(sweep_error(f) == f.string() + ": /grid/seed/1: " + kGolden + ": /seed: expected a non-negative integer, got -1");
+  CHECK(sweep_error(f) ==
+        f.string() + ": /grid/seed/1: " + kGolden + ": /seed: expected a non-negative integer, got -1");
   f = sweep_file(R"("grid": {"seed": [1]}, "set": {"seed": 2})");
   CHECK(sweep_error(f) == f.string() + ": /grid/seed: also set in /set/seed; keep one");
   f = sweep_file(R"("grid": {"outputs.dir": ["a", "b"]})");
-  CHECK(sweep_error(f) == f.string() + ": /grid/outputs.dir: the sweep chooses each run's output folder; remove this path");
+  CHECK(sweep_error(f) ==
+        f.string() + ": /grid/outputs.dir: the sweep chooses each run's output folder; remove this path");
   f = sweep_file(R"("grid": {"seed": [1]}, "replicate": "policy.queue")");
   CHECK(sweep_error(f) == f.string() + ": /replicate: expected a path of /grid, got \"policy.queue\"");
   f = sweep_file(R"("grid": {"seed": [1]}, "gird": 1)");
   CHECK(sweep_error(f) == f.string() + ": /gird: unknown key; did you mean \"grid\"?");
   f = sweep_file(R"("grid": {"seed": [1]}, "set": {"policy.placement": "bestfit"})");
-  CHECK(sweep_error(f).starts_with(f.string() + ": /set: " + kGolden + ": /policy/placement: unknown placement policy"));
+  CHECK(
+      sweep_error(f).starts_with(f.string() + ": /set: " + kGolden + ": /policy/placement: unknown placement policy"));
   const auto dir = temp_dir("nofile");
   std::ofstream(dir / "x.sweep.json") << R"({"scenario": "nope.json", "grid": {"seed": [1]}})";
-  CHECK(sweep_error(dir / "x.sweep.json") == (dir / "x.sweep.json").string() + ": /scenario: file not found: " +
-                                                 (dir / "nope.json").string());
+  CHECK(sweep_error(dir / "x.sweep.json") ==
+        (dir / "x.sweep.json").string() + ": /scenario: file not found: " + (dir / "nope.json").string());
 }
 
 TEST_CASE("sweep plans: points, folders, hashes, and a round trip through plan.json") {
-  const auto f = sweep_file(R"("grid": {"policy.placement": ["first-fit", "best-fit"], "seed": {"from": 3, "to": 7, "step": 2}},
+  const auto f =
+      sweep_file(R"("grid": {"policy.placement": ["first-fit", "best-fit"], "seed": {"from": 3, "to": 7, "step": 2}},
                                "set": {"workload.horizon_s": 60}, "metrics": ["key", "wait_s.*"])",
-                            "demo.sweep.json");
+                 "demo.sweep.json");
   const auto plan = sweep::load_sweep(f, fs::path("out-dir"));
   CHECK(plan.name == "demo");
   CHECK(plan.replicate == "seed");
@@ -205,7 +216,8 @@ TEST_CASE("sweep plans: points, folders, hashes, and a round trip through plan.j
   CHECK(hashes.size() == 6);
   CHECK(plan.points[4].hash == sweep::scenario_hash(load_scenario(kGolden, plan.overrides(plan.points[4]))));
   CHECK(plan.points[4].hash != sweep::scenario_hash(load_scenario(kGolden, {"policy.placement=best-fit", "seed=5"})));
-  CHECK(sweep::scenario_hash(load_scenario(kGolden, {"outputs.dir=a"})) == sweep::scenario_hash(load_scenario(kGolden, {})));
+  CHECK(sweep::scenario_hash(load_scenario(kGolden, {"outputs.dir=a"})) ==
+        sweep::scenario_hash(load_scenario(kGolden, {})));
 
   const auto back = sweep::plan_from_json(sweep::plan_to_json(plan), "plan.json");
   REQUIRE(back.points.size() == plan.points.size());
@@ -219,7 +231,8 @@ TEST_CASE("sweep plans: points, folders, hashes, and a round trip through plan.j
   const auto script = sweep::slurm_script(plan, {1, 2, 5}, "/opt/fleet sim/fleetsim", {"--partition=cpu"});
   CHECK(script.find("#SBATCH --array=1-2,5\n") != std::string::npos);
   CHECK(script.find("#SBATCH --partition=cpu\n") != std::string::npos);
-  CHECK(script.find("exec '/opt/fleet sim/fleetsim' sweep --task \"$SLURM_ARRAY_TASK_ID\" --dir '") != std::string::npos);
+  CHECK(script.find("exec '/opt/fleet sim/fleetsim' sweep --task \"$SLURM_ARRAY_TASK_ID\" --dir '") !=
+        std::string::npos);
 
   // Labels that are not folder-safe, or collide once made safe, get an index.
   const auto g = sweep_file(R"("set": {"policy.placement": "best-fit"},
@@ -228,7 +241,7 @@ TEST_CASE("sweep plans: points, folders, hashes, and a round trip through plan.j
   CHECK(p2.points[1].dir == "runs/params=v1/seed=1");
 }
 
-TEST_CASE("sweep aggregation over the replicate: mean, std, 95% CI; csv files") {
+TEST_CASE("sweep aggregation over the replicate: mean, std, 95% CI, csv files") {
   const auto f = sweep_file(R"("grid": {"policy.placement": ["first-fit", "best-fit"], "seed": [1, 2, 3]})");
   const auto plan = sweep::load_sweep(f, fs::path("o"));
   std::vector<sweep::RunSummary> runs;
@@ -262,14 +275,16 @@ TEST_CASE("sweep aggregation over the replicate: mean, std, 95% CI; csv files") 
   CHECK(r["groups"][1]["metrics"]["jobs.completed"]["mean"] == 14.0);
 
   const std::string csv = sweep::results_csv(plan, r);
-  CHECK(csv.starts_with("policy.placement,metric,n,mean,std,ci95_low,ci95_high,min,max\n"
-                        "first-fit,gpu_alloc_ratio,3,0.6"));
+  CHECK(
+      csv.starts_with("policy.placement,metric,n,mean,std,ci95_low,ci95_high,min,max\n"
+                      "first-fit,gpu_alloc_ratio,3,0.6"));
   CHECK(csv.find("\nfirst-fit,only_once,1,1.5,,,,1.5,1.5\n") != std::string::npos);
   CHECK(csv.find("\nbest-fit,jobs.completed,3,14,1,") != std::string::npos);
   const std::string rc = sweep::runs_csv(plan, runs);
-  CHECK(rc.starts_with("policy.placement,seed,dir,gpu_alloc_ratio,jobs.completed,only_once\n"
-                       "first-fit,1,runs/placement=first-fit/seed=1,0.5,10,1.5\n"
-                       "first-fit,2,runs/placement=first-fit/seed=2,0.6,11,\n"));
+  CHECK(
+      rc.starts_with("policy.placement,seed,dir,gpu_alloc_ratio,jobs.completed,only_once\n"
+                     "first-fit,1,runs/placement=first-fit/seed=1,0.5,10,1.5\n"
+                     "first-fit,2,runs/placement=first-fit/seed=2,0.6,11,\n"));
   CHECK(sweep::csv_field("a,\"b\"") == "\"a,\"\"b\"\"\"");
 }
 
@@ -285,7 +300,8 @@ TEST_CASE("baselines: located errors, verdicts by direction and tolerance, updat
   CHECK(parse_error(R"({})") == "b.json: /metrics: required key is missing");
   CHECK(parse_error(R"({"metrics": {"x": {"value": 1}}})") == "b.json: /metrics/x/direction: required key is missing");
   CHECK(parse_error(R"({"metrics": {"x": {"value": 1, "direction": "up"}}})") ==
-        "b.json: /metrics/x/direction: expected one of \"higher-is-better\", \"lower-is-better\", \"two-sided\", got \"up\"");
+        "b.json: /metrics/x/direction: expected one of \"higher-is-better\", \"lower-is-better\", \"two-sided\", got "
+        "\"up\"");
   CHECK(parse_error(R"({"metrics": {"x": {"value": 1, "direction": "two-sided", "tolerance": {"rel": -1}}}})") ==
         "b.json: /metrics/x/tolerance/rel: expected a non-negative number, got -1");
   CHECK(parse_error(R"({"metrics": {"x": {"value": 1, "direction": "two-sided", "tolerance": {"pct": 1}}}})") ==
@@ -298,21 +314,22 @@ TEST_CASE("baselines: located errors, verdicts by direction and tolerance, updat
                                  "b.json");
   auto verdicts = [&](double alloc, double wait, double total) {
     const auto rows = baseline::check(
-        b, summary_with({{"gpu_alloc_ratio", alloc}, {"wait_s", {{"p95", wait}}}, {"jobs", {{"total", total}}}}), "b.json",
-        "s.json");
+        b, summary_with({{"gpu_alloc_ratio", alloc}, {"wait_s", {{"p95", wait}}}, {"jobs", {{"total", total}}}}),
+        "b.json", "s.json");
     std::vector<baseline::Verdict> v;
     for (const auto& r : rows) v.push_back(r.verdict);
     return v;
   };
   using V = baseline::Verdict;
   CHECK(verdicts(0.5, 100, 10) == std::vector<V>{V::ok, V::ok, V::ok});
-  CHECK(verdicts(0.49, 110, 10) == std::vector<V>{V::ok, V::ok, V::ok});               // at the tolerance
+  CHECK(verdicts(0.49, 110, 10) == std::vector<V>{V::ok, V::ok, V::ok});                   // at the tolerance
   CHECK(verdicts(0.489, 110.5, 10) == std::vector<V>{V::regressed, V::regressed, V::ok});  // beyond it
   CHECK(verdicts(0.52, 80, 11) == std::vector<V>{V::improved, V::improved, V::regressed});
   CHECK(verdicts(0.505, 95, 10) == std::vector<V>{V::ok, V::ok, V::ok});
 
-  const auto rows = baseline::check(b, summary_with({{"gpu_alloc_ratio", 0.4}, {"wait_s", {{"p95", 100}}}, {"jobs", {{"total", 10}}}}),
-                                    "b.json", "s.json");
+  const auto rows = baseline::check(
+      b, summary_with({{"gpu_alloc_ratio", 0.4}, {"wait_s", {{"p95", 100}}}, {"jobs", {{"total", 10}}}}), "b.json",
+      "s.json");
   const std::string text = baseline::render(rows);
   const auto line = text.substr(text.find('\n') + 1, text.find('\n', text.find('\n') + 1) - text.find('\n') - 1);
   CHECK(line.starts_with("  gpu_alloc_ratio"));  // regressions first
@@ -322,14 +339,17 @@ TEST_CASE("baselines: located errors, verdicts by direction and tolerance, updat
   CHECK(line.find(" \u00b11.00%  higher  REGRESSED") != std::string::npos);
 
   try {
-    (void)baseline::check(b, summary_with({{"gpu_alloc_ratio", 0.5}, {"wait_s", {{"p90", 1}}}}), "b.json", "out/summary.json");
+    (void)baseline::check(b, summary_with({{"gpu_alloc_ratio", 0.5}, {"wait_s", {{"p90", 1}}}}), "b.json",
+                          "out/summary.json");
     FAIL("expected an error");
   } catch (const InputError& e) {
-    CHECK(std::string(e.what()) == "b.json: /metrics/wait_s.p95: metric not in out/summary.json; did you mean \"wait_s.p90\"?");
+    CHECK(std::string(e.what()) ==
+          "b.json: /metrics/wait_s.p95: metric not in out/summary.json; did you mean \"wait_s.p90\"?");
   }
 
   // Update keeps directions and tolerances; a new baseline takes the key metrics.
-  const auto s2 = summary_with({{"gpu_alloc_ratio", 0.7}, {"wait_s", {{"mean", 3}, {"p95", 50}}}, {"jobs", {{"total", 12}}}});
+  const auto s2 =
+      summary_with({{"gpu_alloc_ratio", 0.7}, {"wait_s", {{"mean", 3}, {"p95", 50}}}, {"jobs", {{"total", 12}}}});
   const auto u = baseline::updated(b, s2, "b.json", "s.json", "sc.json");
   CHECK(u.scenario == "sc.json");
   CHECK(u.entries[0].value == 0.7);
@@ -346,8 +366,9 @@ TEST_CASE("baselines: located errors, verdicts by direction and tolerance, updat
   CHECK(fresh.entries[2].rel == 0.02);
   CHECK(baseline::parse(baseline::to_json(fresh), "x").entries.size() == 3);
   const std::string text_file = baseline::to_text(fresh);
-  CHECK(text_file.find("\n    \"wait_s.p95\": {\"value\": 50.0, \"direction\": \"lower-is-better\", \"tolerance\": {\"abs\": 1.0, "
-                       "\"rel\": 0.02}}\n  }\n}\n") != std::string::npos);
+  CHECK(text_file.find(
+            "\n    \"wait_s.p95\": {\"value\": 50.0, \"direction\": \"lower-is-better\", \"tolerance\": {\"abs\": 1.0, "
+            "\"rel\": 0.02}}\n  }\n}\n") != std::string::npos);
   CHECK(ojson::parse(text_file) == baseline::to_json(fresh));
 }
 
@@ -370,8 +391,9 @@ TEST_CASE("charts: SVG of long series stays small, text is escaped, busy GPUs ap
   CHECK(svg.find("(days)") != std::string::npos);
   CHECK(svg.find(">50<") != std::string::npos);  // the y axis reaches the spikes: they survive the reduction
 
-  const std::string ts = "time_s,gpu_alloc_milli,gpu_busy_milli,queue_length,running_jobs,frag_gpus\n"
-                         "0,1000,500,0,1,0.5\n10,3000,2000,2,3,1.5\n";
+  const std::string ts =
+      "time_s,gpu_alloc_milli,gpu_busy_milli,queue_length,running_jobs,frag_gpus\n"
+      "0,1000,500,0,1,0.5\n10,3000,2000,2,3,1.5\n";
   ojson sum = summary_with({{"gpu_alloc_ratio", 0.5}});
   sum["mode"] = "replay";
   sum["cluster"] = {{"nodes", 1}, {"gpus", 4}};
@@ -386,7 +408,8 @@ TEST_CASE("charts: SVG of long series stays small, text is escaped, busy GPUs ap
   CHECK(html.find("capacity 4 GPUs") != std::string::npos);
   CHECK(html.find("<script") == std::string::npos);
   CHECK(html.find("http") == std::string::npos);
-  const std::string no_busy = report::runs_report("t", {{"run", sum, "time_s,gpu_alloc_milli,queue_length\n0,1,0\n"}}, {});
+  const std::string no_busy =
+      report::runs_report("t", {{"run", sum, "time_s,gpu_alloc_milli,queue_length\n0,1,0\n"}}, {});
   CHECK(no_busy.find("<title>busy</title>") == std::string::npos);
   CHECK(no_busy.find("id=\"chart-frag\"") == std::string::npos);
 

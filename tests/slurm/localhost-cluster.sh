@@ -53,16 +53,20 @@ fail() {
   exit 1
 }
 
-# Free TCP ports on the loopback address for slurmctld and slurmd.
-read -r ctld_port slurmd_port < <(python3 - <<'PY'
-import socket
-ports, socks = [], []
-for _ in range(2):
-    s = socket.socket(); s.bind(("127.0.0.1", 0)); ports.append(s.getsockname()[1]); socks.append(s)
-print(*ports)
-PY
-)
-host=$(hostname -s)
+# Two free TCP ports on the loopback address (nothing answers there) for slurmctld and slurmd.
+free_port() {
+  local p i
+  for i in $(seq 100); do
+    p=$((20000 + RANDOM % 40000))
+    [ "$p" = "${1:-}" ] && continue
+    (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null || { echo "$p"; return 0; }
+  done
+  return 1
+}
+ctld_port=$(free_port) || fail "no free port"
+slurmd_port=$(free_port "$ctld_port") || fail "no free port"
+host=$(uname -n)
+host=${host%%.*}
 cpus=$(nproc)
 mem_mib=$(( $(awk '/MemTotal/ {print $2}' /proc/meminfo) / 1024 / 2 ))
 mkdir -p "$dir/munge" "$dir/state" "$dir/spool"

@@ -4,14 +4,14 @@
 # then the sweep's own cost per run: the same sweep with 1 process against the same 60 runs as
 # plain `fleetsim run` processes one after the other, and a resumed sweep (everything finished).
 # Targets: the grid under 2 minutes on 2 cores; under 50 ms of sweep overhead per run.
-# Usage: tools/bench/bench_sweep.sh [repeats=3]   (after tools/bootstrap.sh)
+# Usage: tools/bench/bench_sweep.sh [repeats=3]   (after tools/bootstrap.sh; FLEETSIM=other/fleetsim to time another build)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 repeats=${1:-3}
-exe=build/fleetsim
+exe=${FLEETSIM:-build/fleetsim}   # FLEETSIM=path/to/fleetsim to time another build
 sweep=scenarios/alibaba-v2023/fgd-grid.sweep.json
 base=scenarios/alibaba-v2023/fill-fgd.json
-dir=build/bench/sweep
+dir=$(dirname "$exe")/bench/sweep
 read -r -a placements < <(python3 -c "import json,sys; print(*json.load(open(sys.argv[1]))['grid']['policy.placement'])" "$sweep")
 seeds=$(seq 42 51)
 runs=$(( ${#placements[@]} * 10 ))

@@ -30,7 +30,9 @@ struct Outcome {
 Outcome count(const std::vector<baseline::Row>& rows) {
   Outcome o;
   for (const auto& r : rows)
-    (r.verdict == baseline::Verdict::regressed ? o.regressed : r.verdict == baseline::Verdict::improved ? o.improved : o.ok)++;
+    (r.verdict == baseline::Verdict::regressed  ? o.regressed
+     : r.verdict == baseline::Verdict::improved ? o.improved
+                                                : o.ok)++;
   return o;
 }
 
@@ -56,8 +58,8 @@ std::size_t write_updated(const fs::path& file, const std::optional<baseline::Ba
   return old ? changed : b.entries.size();
 }
 
-int check_one(const std::string& input, const fs::path& baseline_file, const std::vector<std::string>& sets, bool update,
-              unsigned jobs, bool progress) {
+int check_one(const std::string& input, const fs::path& baseline_file, const std::vector<std::string>& sets,
+              bool update, unsigned jobs, bool progress) {
   std::optional<baseline::Baseline> old;
   std::error_code ec;
   if (!update || fs::exists(baseline_file, ec)) {
@@ -83,8 +85,8 @@ int check_one(const std::string& input, const fs::path& baseline_file, const std
   }
   const auto rows = baseline::check(*old, run.summary, baseline_file.string(), summary_label(run));
   const Outcome o = count(rows);
-  std::cout << "check " << input << " against " << baseline_file.string() << ": "
-            << (o.regressed ? "FAILED" : "ok") << " (" << tally(o, rows.size()) << ")\n"
+  std::cout << "check " << input << " against " << baseline_file.string() << ": " << (o.regressed ? "FAILED" : "ok")
+            << " (" << tally(o, rows.size()) << ")\n"
             << baseline::render(rows);
   if (o.improved && !o.regressed)
     std::cout << "improved beyond tolerance: refresh the baseline with --update-baseline to keep the gain\n";
@@ -103,7 +105,8 @@ std::vector<fs::path> suite_scenarios(const fs::path& dir, const fs::path& basel
       continue;
     }
     const std::string name = it->path().filename().string();
-    if (!it->is_regular_file() || !name.ends_with(".json") || name.ends_with(".schema.json") || name.ends_with(".sweep.json"))
+    if (!it->is_regular_file() || !name.ends_with(".json") || name.ends_with(".schema.json") ||
+        name.ends_with(".sweep.json"))
       continue;
     out.push_back(it->path());
   }
@@ -135,9 +138,11 @@ int check_suite(const fs::path& dir, const fs::path& baselines, bool slow, bool 
   for (auto& it : items) {
     if (it.skipped) continue;
     std::error_code ec;
-    if (fs::exists(it.baseline, ec)) it.old = baseline::read(it.baseline);
-    else if (!update) throw InputError(it.baseline.string() + ": cannot open file (no baseline for " + it.scenario.string() +
-                                       "); " + create_hint(it.scenario.string(), it.baseline));
+    if (fs::exists(it.baseline, ec))
+      it.old = baseline::read(it.baseline);
+    else if (!update)
+      throw InputError(it.baseline.string() + ": cannot open file (no baseline for " + it.scenario.string() + "); " +
+                       create_hint(it.scenario.string(), it.baseline));
     inputs.push_back(it.scenario.string());
     active.push_back(&it);
   }
@@ -156,7 +161,8 @@ int check_suite(const fs::path& dir, const fs::path& baselines, bool slow, bool 
     if (update) {
       const std::size_t changed = write_updated(it.baseline, it.old, runs[i], it.scenario.string());
       std::cout << "  " << (it.old ? "updated  " : "created  ") << it.rel << "  ("
-                << (it.old ? std::to_string(changed) + " values changed" : std::to_string(changed) + " metrics") << ")\n";
+                << (it.old ? std::to_string(changed) + " values changed" : std::to_string(changed) + " metrics")
+                << ")\n";
       continue;
     }
     const auto rows = baseline::check(*it.old, runs[i].summary, it.baseline.string(), summary_label(runs[i]));
@@ -171,7 +177,7 @@ int check_suite(const fs::path& dir, const fs::path& baselines, bool slow, bool 
   return failed ? kExitCheckFailed : kExitOk;
 }
 
-} // namespace
+}  // namespace
 
 Command add_check(CLI::App& app) {
   struct Args {
@@ -202,7 +208,8 @@ Command add_check(CLI::App& app) {
             if (!a->suite.empty()) {
               if (!a->input.empty() || !a->baseline.empty() || !a->sets.empty())
                 throw InputError("check: --suite takes no INPUT, --baseline or --set");
-              const fs::path baselines = a->baselines.empty() ? fs::path(a->suite) / "baselines" : fs::path(a->baselines);
+              const fs::path baselines =
+                  a->baselines.empty() ? fs::path(a->suite) / "baselines" : fs::path(a->baselines);
               return check_suite(a->suite, baselines, a->slow, a->update, jobs, progress);
             }
             if (a->input.empty() || a->baseline.empty())
@@ -211,4 +218,4 @@ Command add_check(CLI::App& app) {
           }};
 }
 
-} // namespace fleetsim::cli
+}  // namespace fleetsim::cli

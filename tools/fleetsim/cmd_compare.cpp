@@ -43,7 +43,8 @@ std::string policy_of(const ojson& s, const char* key) {
 }
 std::string seed_of(const ojson& s) { return s.contains("seed") ? s["seed"].dump() : ""; }
 
-void print_text(std::ostream& os, const std::vector<LoadedRun>& runs, const std::vector<std::string>& metrics, bool md) {
+void print_text(std::ostream& os, const std::vector<LoadedRun>& runs, const std::vector<std::string>& metrics,
+                bool md) {
   std::vector<std::vector<std::string>> rows;
   auto row = [&](const std::string& name, auto get) {
     std::vector<std::string> r{name};
@@ -101,8 +102,9 @@ void print_csv(std::ostream& os, const std::vector<LoadedRun>& runs, const std::
   for (const auto& m : metrics) os << "," << sweep::csv_field(m);
   os << "\n";
   for (const auto& r : runs) {
-    os << sweep::csv_field(r.label) << "," << sweep::csv_field(r.arg) << "," << sweep::csv_field(r.summary.value("scenario", ""))
-       << "," << sweep::csv_field(r.summary.value("mode", "")) << "," << sweep::csv_field(policy_of(r.summary, "queue")) << ","
+    os << sweep::csv_field(r.label) << "," << sweep::csv_field(r.arg) << ","
+       << sweep::csv_field(r.summary.value("scenario", "")) << "," << sweep::csv_field(r.summary.value("mode", ""))
+       << "," << sweep::csv_field(policy_of(r.summary, "queue")) << ","
        << sweep::csv_field(policy_of(r.summary, "placement")) << "," << seed_of(r.summary);
     for (const auto& m : metrics) {
       os << ",";
@@ -136,7 +138,7 @@ void print_json(std::ostream& os, const std::vector<LoadedRun>& runs, const std:
   os << j.dump(2) << "\n";
 }
 
-} // namespace
+}  // namespace
 
 Command add_compare(CLI::App& app) {
   struct Args {
@@ -179,9 +181,12 @@ Command add_compare(CLI::App& app) {
             std::vector<const nlohmann::ordered_json*> summaries;
             for (const auto& r : runs) summaries.push_back(&r.summary);
             const auto metrics = chosen_metrics(a->metrics, summaries);
-            if (a->format == "csv") print_csv(std::cout, runs, metrics);
-            else if (a->format == "json") print_json(std::cout, runs, metrics);
-            else print_text(std::cout, runs, metrics, a->format == "md");
+            if (a->format == "csv")
+              print_csv(std::cout, runs, metrics);
+            else if (a->format == "json")
+              print_json(std::cout, runs, metrics);
+            else
+              print_text(std::cout, runs, metrics, a->format == "md");
             if (!a->report.empty()) {
               std::vector<report::RunData> data;
               for (const auto& r : runs) data.push_back({r.label, r.summary, r.timeseries_csv});
@@ -194,4 +199,4 @@ Command add_compare(CLI::App& app) {
           }};
 }
 
-} // namespace fleetsim::cli
+}  // namespace fleetsim::cli

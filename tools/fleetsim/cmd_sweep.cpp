@@ -79,28 +79,38 @@ int collect(const sweep::Plan& plan, bool partial, const std::string& metric_sel
   write_file_atomic(plan.output / "runs.csv", sweep::runs_csv(plan, runs));
   write_file_atomic(plan.output / "report.html", report::sweep_report(plan, results, runs, metrics));
 
+  // Grid points as columns when there are fewer of them than metrics, else as rows.
+  const auto& groups = results["groups"];
+  auto cell = [&](const ojson& g, const std::string& m) -> std::string {
+    if (!g["metrics"].contains(m)) return "-";
+    const auto& a = g["metrics"][m];
+    if (!a["ci95_high"].is_number()) return format_metric(m, a["mean"].get<double>());
+    return format_metric_pm(m, a["mean"].get<double>(),
+                            (a["ci95_high"].get<double>() - a["ci95_low"].get<double>()) / 2);
+  };
   std::vector<std::vector<std::string>> rows;
-  std::vector<std::string> head{"metric"}, n{"runs"};
-  for (const auto& g : results["groups"]) {
-    head.push_back(g["label"].get<std::string>());
-    n.push_back(std::to_string(g["n"].get<std::size_t>()));
-  }
-  rows.push_back(head);
-  rows.push_back(n);
-  for (const auto& m : metrics) {
-    std::vector<std::string> r{m};
-    for (const auto& g : results["groups"]) {
-      if (!g["metrics"].contains(m)) {
-        r.push_back("-");
-        continue;
-      }
-      const auto& a = g["metrics"][m];
-      std::string cell = format_metric(m, a["mean"].get<double>());
-      if (a["ci95_high"].is_number())
-        cell = format_metric_pm(m, a["mean"].get<double>(), (a["ci95_high"].get<double>() - a["ci95_low"].get<double>()) / 2);
-      r.push_back(cell);
+  if (groups.size() <= metrics.size()) {
+    std::vector<std::string> head{"metric"}, n{"runs"};
+    for (const auto& g : groups) {
+      head.push_back(g["label"].get<std::string>());
+      n.push_back(std::to_string(g["n"].get<std::size_t>()));
     }
-    rows.push_back(std::move(r));
+    rows.push_back(head);
+    rows.push_back(n);
+    for (const auto& m : metrics) {
+      std::vector<std::string> r{m};
+      for (const auto& g : groups) r.push_back(cell(g, m));
+      rows.push_back(std::move(r));
+    }
+  } else {
+    std::vector<std::string> head{"grid point", "runs"};
+    head.insert(head.end(), metrics.begin(), metrics.end());
+    rows.push_back(head);
+    for (const auto& g : groups) {
+      std::vector<std::string> r{g["label"].get<std::string>(), std::to_string(g["n"].get<std::size_t>())};
+      for (const auto& m : metrics) r.push_back(cell(g, m));
+      rows.push_back(std::move(r));
+    }
   }
   std::cout << "\n";
   print_aligned(std::cout, rows, 2);
@@ -135,7 +145,7 @@ int run_task(const fs::path& dir, long index) {
   return kExitOk;
 }
 
-} // namespace
+}  // namespace
 
 Command add_sweep(CLI::App& app) {
   struct Args {
@@ -169,7 +179,8 @@ Command add_sweep(CLI::App& app) {
   cmd->add_flag("-q,--quiet", a->quiet, "No progress bar");
   return {cmd, [a] {
             if (a->task >= 0 || !a->task_dir.empty()) {
-              if (a->task < 0 || a->task_dir.empty()) throw InputError("sweep: --task N needs --dir DIR (and vice versa)");
+              if (a->task < 0 || a->task_dir.empty())
+                throw InputError("sweep: --task N needs --dir DIR (and vice versa)");
               return run_task(a->task_dir, a->task);
             }
             if (!a->collect.empty()) {
@@ -209,7 +220,8 @@ Command add_sweep(CLI::App& app) {
               const fs::path script = plan.output / "sweep.sbatch";
               fs::create_directories(plan.output / "slurm");
               if (todo.empty()) {
-                std::cout << "  every run is finished; collect with: fleetsim sweep --collect " << plan.output.string() << "\n";
+                std::cout << "  every run is finished; collect with: fleetsim sweep --collect " << plan.output.string()
+                          << "\n";
                 return kExitOk;
               }
               write_file_atomic(script, sweep::slurm_script(plan, todo, self_exe(), a->sbatch));
@@ -220,7 +232,8 @@ Command add_sweep(CLI::App& app) {
                         << "  submit:  sbatch " << script.string() << "\n"
                         << "  then:    fleetsim sweep --collect " << plan.output.string() << "\n";
               if (todo.back() > 1000)
-                std::cout << "  note: array indices above 1000 need MaxArraySize > " << todo.back() << " in slurm.conf\n";
+                std::cout << "  note: array indices above 1000 need MaxArraySize > " << todo.back()
+                          << " in slurm.conf\n";
               return kExitOk;
             }
 
@@ -232,8 +245,8 @@ Command add_sweep(CLI::App& app) {
             for (const auto i : todo) {
               const auto& p = plan.points[i];
               fs::create_directories(plan.output / p.dir);
-              children.push_back({{"sweep", "--task", std::to_string(i), "--dir", dir, "--quiet"},
-                                  plan.output / p.dir / "run.log"});
+              children.push_back(
+                  {{"sweep", "--task", std::to_string(i), "--dir", dir, "--quiet"}, plan.output / p.dir / "run.log"});
             }
             PoolOptions po;
             po.jobs = jobs;
@@ -242,6 +255,13 @@ Command add_sweep(CLI::App& app) {
             const auto t_run = std::chrono::steady_clock::now();
             const auto res = run_children(children, po);
             const double run_s = seconds_since(t_run);
+            if (res.interrupted) {
+              std::size_t done = 0;
+              for (const int code : res.exit_codes) done += code == 0;
+              std::cerr << "fleetsim: interrupted after " << done << " of " << children.size()
+                        << " runs; finished runs are kept: run the same command again to resume\n";
+              return 130;
+            }
             std::size_t failed = 0, not_started = 0;
             int worst = 0;
             for (std::size_t k = 0; k < children.size(); ++k) {
@@ -258,12 +278,9 @@ Command add_sweep(CLI::App& app) {
                           << ") failed (exit " << code << "); " << children[k].log.string() << " ends with:\n"
                           << tail_of(children[k].log, 6) << "\n";
             }
-            if (res.interrupted) {
-              std::cerr << "fleetsim: interrupted; finished runs are kept: run the same command again to resume\n";
-              return 130;
-            }
             std::cout << "  ran " << children.size() - failed - not_started << " runs in " << fixed(run_s, 1) << " s";
-            if (!children.empty()) std::cout << " (" << fixed(run_s * jobs / double(children.size()), 3) << " s per run per process)";
+            if (!children.empty())
+              std::cout << " (" << fixed(run_s * jobs / double(children.size()), 3) << " s per run per process)";
             std::cout << "; sweep total " << fixed(seconds_since(t0), 1) << " s\n";
             if (failed) {
               std::cerr << "fleetsim: " << failed << " of " << children.size() << " runs failed"
@@ -275,4 +292,4 @@ Command add_sweep(CLI::App& app) {
           }};
 }
 
-} // namespace fleetsim::cli
+}  // namespace fleetsim::cli

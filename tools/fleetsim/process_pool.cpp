@@ -40,7 +40,7 @@ void on_stop(int sig) {
 
 /// Installs the handlers for the pool's lifetime and restores the previous ones after.
 class Signals {
-public:
+ public:
   Signals() {
     if (::pipe2(g_wake, O_NONBLOCK | O_CLOEXEC) != 0) throw std::runtime_error("pipe2 failed");
     g_stop_signal = 0;
@@ -59,7 +59,7 @@ public:
   Signals(const Signals&) = delete;
   Signals& operator=(const Signals&) = delete;
 
-private:
+ private:
   static void install(int sig, void (*fn)(int), struct sigaction& old) {
     struct sigaction sa {};
     sa.sa_handler = fn;
@@ -67,7 +67,8 @@ private:
     sa.sa_flags = SA_RESTART | (sig == SIGCHLD ? SA_NOCLDSTOP : 0);
     ::sigaction(sig, &sa, &old);
   }
-  struct sigaction old_chld_ {}, old_int_ {}, old_term_ {};
+  struct sigaction old_chld_ {
+  }, old_int_{}, old_term_{};
 };
 
 pid_t spawn(const std::filesystem::path& exe, const ChildJob& job) {
@@ -107,7 +108,7 @@ int exit_code_of(int status) {
   return 255;
 }
 
-} // namespace
+}  // namespace
 
 std::filesystem::path self_exe() {
   std::error_code ec;
@@ -178,4 +179,4 @@ std::string tail_of(const std::filesystem::path& file, int lines) {
   return pos == std::string::npos || pos == 0 ? text : text.substr(pos + 1);
 }
 
-} // namespace fleetsim::cli
+}  // namespace fleetsim::cli

@@ -23,9 +23,9 @@ struct ChildJob {
 };
 
 struct PoolOptions {
-  unsigned jobs = 1;         ///< children at a time
-  bool progress = false;     ///< progress bar on stderr (runs done, rate, ETA)
-  bool keep_going = false;   ///< false: stop launching after the first failure
+  unsigned jobs = 1;        ///< children at a time
+  bool progress = false;    ///< progress bar on stderr (runs done, rate, ETA)
+  bool keep_going = false;  ///< false: stop launching after the first failure
   std::string unit = "runs";
 };
 
@@ -42,4 +42,4 @@ PoolResult run_children(const std::vector<ChildJob>& jobs, const PoolOptions& op
 /// @brief The last `lines` lines of a text file ("" when unreadable).
 std::string tail_of(const std::filesystem::path& file, int lines);
 
-} // namespace fleetsim::cli
+}  // namespace fleetsim::cli

@@ -24,7 +24,8 @@ std::string read_file(const fs::path& file) {
 
 TempDir::TempDir(const std::string& prefix) {
   std::string tmpl = (fs::temp_directory_path() / (prefix + "-XXXXXX")).string();
-  if (!::mkdtemp(tmpl.data())) throw std::runtime_error("cannot create a temporary folder in " + fs::temp_directory_path().string());
+  if (!::mkdtemp(tmpl.data()))
+    throw std::runtime_error("cannot create a temporary folder in " + fs::temp_directory_path().string());
   path_ = tmpl;
 }
 
@@ -49,7 +50,7 @@ std::string safe_name(const std::string& s) {
   return t;
 }
 
-} // namespace
+}  // namespace
 
 std::vector<LoadedRun> resolve_runs(const std::vector<std::string>& args, const ResolveOptions& opt) {
   std::vector<LoadedRun> runs(args.size());
@@ -61,8 +62,7 @@ std::vector<LoadedRun> resolve_runs(const std::vector<std::string>& args, const 
     const fs::path p = args[i];
     std::error_code ec;
     if (fs::is_directory(p, ec)) {
-      if (!fs::exists(p / "summary.json"))
-        throw InputError(args[i] + ": not an output folder (no summary.json in it)");
+      if (!fs::exists(p / "summary.json")) throw InputError(args[i] + ": not an output folder (no summary.json in it)");
       r.dir = p;
     } else if (p.filename() == "summary.json") {
       r.dir = p.has_parent_path() ? p.parent_path() : fs::path(".");
@@ -99,7 +99,8 @@ std::vector<LoadedRun> resolve_runs(const std::vector<std::string>& args, const 
   }
   for (auto& r : runs) {
     r.summary = read_summary(r.dir / "summary.json");
-    if (opt.read_timeseries && fs::exists(r.dir / "timeseries.csv")) r.timeseries_csv = read_file(r.dir / "timeseries.csv");
+    if (opt.read_timeseries && fs::exists(r.dir / "timeseries.csv"))
+      r.timeseries_csv = read_file(r.dir / "timeseries.csv");
   }
   // Distinct labels: "x", "x (2)", ...
   std::map<std::string, int> count, seen;
@@ -126,12 +127,14 @@ void print_aligned(std::ostream& os, const std::vector<std::vector<std::string>>
     std::string line(static_cast<std::size_t>(indent), ' ');
     for (std::size_t c = 0; c < r.size(); ++c) {
       const std::string pad(width[c] - len(r[c]), ' ');
-      if (c == 0) line += r[c] + pad;
-      else line += "  " + pad + r[c];
+      if (c == 0)
+        line += r[c] + pad;
+      else
+        line += "  " + pad + r[c];
     }
     while (!line.empty() && line.back() == ' ') line.pop_back();
     os << line << '\n';
   }
 }
 
-} // namespace fleetsim::cli
+}  // namespace fleetsim::cli

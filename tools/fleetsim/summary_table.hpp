@@ -11,8 +11,8 @@
 namespace fleetsim::cli {
 
 struct LoadedRun {
-  std::string arg;    ///< as given on the command line
-  std::string label;  ///< column name: the folder's name, or the scenario's name
+  std::string arg;            ///< as given on the command line
+  std::string label;          ///< column name: the folder's name, or the scenario's name
   std::filesystem::path dir;  ///< output folder
   bool ran = false;           ///< produced here from a scenario file
   nlohmann::ordered_json summary;
@@ -20,7 +20,7 @@ struct LoadedRun {
 };
 
 struct ResolveOptions {
-  std::vector<std::string> sets;  ///< --set overrides for scenario files
+  std::vector<std::string> sets;   ///< --set overrides for scenario files
   std::filesystem::path work_dir;  ///< scenario runs write into work_dir/<i>-<name>
   unsigned jobs = 1;
   bool progress = false;
@@ -41,15 +41,15 @@ std::string read_file(const std::filesystem::path& file);
 /// @brief A fresh folder under the system temporary folder, removed (with its contents) when
 /// the object dies unless keep() was called.
 class TempDir {
-public:
+ public:
   explicit TempDir(const std::string& prefix);
   ~TempDir();
   TempDir(const TempDir&) = delete;
   TempDir& operator=(const TempDir&) = delete;
   const std::filesystem::path& path() const { return path_; }
 
-private:
+ private:
   std::filesystem::path path_;
 };
 
-} // namespace fleetsim::cli
+}  // namespace fleetsim::cli
