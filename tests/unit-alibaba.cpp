@@ -146,7 +146,7 @@ TEST_CASE("the default pod list: 8152 pods, 1088 CPU-only, 3078 sharing a GPU") 
   CHECK(alibaba::jobs_of(pods)[1].id == "openb-pod-0001");
 }
 
-TEST_CASE("gpu_spec becomes a model mask; duplicates in the list are harmless") {
+TEST_CASE("gpu_spec becomes a model mask -- duplicates in the list are harmless") {
   GpuModels models;
   (void)alibaba::read_node_list(kData + "/openb_node_list_gpu_node.csv", models);
   const auto pods = alibaba::read_pod_list(kData + "/openb_pod_list_gpuspec33.csv", models);

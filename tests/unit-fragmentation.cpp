@@ -86,7 +86,7 @@ TEST_CASE("the paper's target workload: 35 shapes covering 7766 of the 8152 defa
   for (const auto& s : g.shapes()) CHECK(s.num_gpu > 0);
 }
 
-TEST_CASE("popular(): ties by count go to the larger shape; the cut stops at the coverage") {
+TEST_CASE("popular(): ties by count go to the larger shape -- the cut stops at the coverage") {
   auto mk = [](std::int64_t cpu, int g, int milli) {
     Job j;
     j.req.cpu_milli = cpu;
@@ -158,7 +158,7 @@ TEST_CASE("the grouped evaluator equals the definition on random node states") {
   }
 }
 
-TEST_CASE("the tracker follows allocations and releases; totals are O(1)") {
+TEST_CASE("the tracker follows allocations and releases -- totals are O(1)") {
   ClusterState c;
   c.add_node("a", 0, 8000, 1 << 20, 2, 0);
   c.add_node("b", 0, 8000, 1 << 20, 4, 0);

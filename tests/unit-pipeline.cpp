@@ -205,7 +205,7 @@ TEST_CASE("request batches arriving over time: an inference service is allocated
   }
 }
 
-TEST_CASE("monolithic workers split each batch; the container holds all of them") {
+TEST_CASE("monolithic workers split each batch -- the container holds all of them") {
   auto p = std::make_shared<PipelineSpec>();
   p->stages = {stage("decode", 4, 0, 0, 4, 8000), stage("train", 1, 1)};
   p->batches = 10;

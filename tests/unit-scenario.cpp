@@ -290,7 +290,7 @@ TEST_CASE("apply_override: errors") {
         R"(--set name.first=x: cannot set "first": name is a string, not an object or array)");
 }
 
-TEST_CASE("overrides apply before validation; raw is the overridden document") {
+TEST_CASE("overrides apply before validation -- raw is the overridden document") {
   const std::string file = kDir + "/minimal.json";
   Scenario s = load_scenario(file, {"policy.placement=best-fit", "seed=7", "cluster.nodes.0.count=2"});
   CHECK(s.policy.placement == "best-fit");
