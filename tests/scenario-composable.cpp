@@ -10,16 +10,11 @@
 
 #include <nlohmann/json.hpp>
 
-namespace fs = std::filesystem;
+#include "tests/cli_test.hpp"
+
 
 namespace {
 
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
 
 /// Runs `fleetsim run SCENARIO -o DIR ARGS` from the source folder; returns summary.json.
 nlohmann::json run(const std::string& scenario, const std::string& name, const std::string& args = "") {

@@ -14,37 +14,14 @@
 
 #include <nlohmann/json.hpp>
 
-namespace fs = std::filesystem;
+#include "tests/cli_test.hpp"
+
 
 namespace {
 
-struct Result {
-  int code;
-  std::string out, err;
-};
 
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
 
-fs::path temp_dir(const std::string& name) {
-  auto d = fs::temp_directory_path() / ("fleetsim-disagg-" + std::to_string(::getpid())) / name;
-  fs::remove_all(d);
-  return d;
-}
 
-/// Runs the CLI with `args` from the source folder; captures exit code, stdout and stderr.
-Result cli(const std::string& args) {
-  const auto dir = temp_dir("io");
-  fs::create_directories(dir);
-  const std::string cmd = std::string("cd '") + FLEETSIM_SOURCE_DIR + "' && '" + FLEETSIM_CLI + "' " + args + " >'" +
-                          (dir / "out").string() + "' 2>'" + (dir / "err").string() + "'";
-  const int status = std::system(cmd.c_str());
-  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, slurp(dir / "out"), slurp(dir / "err")};
-}
 
 nlohmann::json run(const std::string& scenario, const fs::path& out, const std::string& extra = "") {
   const auto r = cli("run " + scenario + " -q -o " + out.string() + extra);

@@ -13,41 +13,18 @@
 
 #include <nlohmann/json.hpp>
 
-namespace fs = std::filesystem;
+#include "tests/cli_test.hpp"
+
 using json = nlohmann::json;
 
 namespace {
 
-struct Result {
-  int code;
-  std::string out, err;
-};
 
 const std::string kSrc = FLEETSIM_SOURCE_DIR;
 const std::string kGolden = kSrc + "/tests/data/golden/small.json";
 
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
 
-fs::path temp_dir(const std::string& name) {
-  auto d = fs::temp_directory_path() / ("fleetsim-wf-" + std::to_string(::getpid())) / name;
-  fs::remove_all(d);
-  return d;
-}
 
-/// Runs the CLI with `args` from the source folder; captures exit code, stdout and stderr.
-Result cli(const std::string& args) {
-  const auto dir = temp_dir("io");
-  fs::create_directories(dir);
-  const std::string cmd = "cd '" + kSrc + "' && '" + FLEETSIM_CLI + "' " + args + " >'" + (dir / "out").string() +
-                          "' 2>'" + (dir / "err").string() + "'";
-  const int status = std::system(cmd.c_str());
-  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, slurp(dir / "out"), slurp(dir / "err")};
-}
 
 json read_json(const fs::path& p) {
   std::ifstream in(p);
