@@ -166,6 +166,12 @@ void print_summary_table(std::ostream& os, const nlohmann::ordered_json& s) {
                                               " / " + num(st.at("max").get<double>()));
   }
   row("makespan_s", num(m.at("makespan_s").get<double>()));
+  if (m.contains("usd_total") && m.contains("energy_kwh")) {
+    char b[160];
+    std::snprintf(b, sizeof b, "$%.2f over the run ($%.0f per month), %.1f kWh", m.at("usd_total").get<double>(),
+                  m.value("usd_per_month", 0.0), m.at("energy_kwh").get<double>());
+    row("cost", b);
+  }
   if (s.contains("run") && s.at("run").contains("wall_s"))
     row("wall time", num(s.at("run").at("wall_s").get<double>() * 1000) + " ms");
 }
