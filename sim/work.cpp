@@ -206,27 +206,14 @@ Request WorkCatalog::stage_request(const nlohmann::json& st, const std::string& 
     if (r.num_gpu < 1) fail_at(label, at + "/num_gpu", "expected at least 1 MIG instance with \"mig\", got 0");
     if (!mig_.any())
       fail_at(label, at + "/mig", "no node type has MIG enabled (set \"mig\": true on a node type with a MIG-capable GPU)");
-    const std::uint64_t allowed = mig_.variants_of(named & ~mig_.mig_mask()) | (named & mig_.mig_mask());
-    const auto id = mig_.find_profile(mig);
-    std::uint64_t mask = 0;
-    std::int32_t nominal = 0;
-    std::string have;
-    for (int m = 0; m < GpuModels::kMaxModels; ++m) {
-      if (!((allowed >> m) & 1u)) continue;
-      const mig::Geometry* g = mig_.geometry(m);
-      have += (have.empty() ? "" : "; ") + g->model + ": " + g->profile_list();
-      const int p = g->find(mig);
-      if (p < 0) continue;
-      mask |= std::uint64_t{1} << m;
-      if (!nominal) nominal = g->nominal_milli(p);
-    }
-    if (!id || mask == 0)
+    const MigMatch mm = match_mig(mig, named);
+    if (!mm.ok())
       fail_at(label, at + "/mig",
               "no MIG-enabled GPU model " + std::string(named ? "allowed here " : "") + "has profile " + jq(mig) +
-                  " (" + (have.empty() ? "the allowed models have no MIG-enabled nodes" : have) + ")");
-    r.mig = static_cast<std::int16_t>(*id);
-    r.model_mask = mask;
-    r.gpu_milli = nominal;
+                  " (" + (mm.have.empty() ? "the allowed models have no MIG-enabled nodes" : mm.have) + ")");
+    r.mig = static_cast<std::int16_t>(*mm.profile);
+    r.model_mask = mm.mask;
+    r.gpu_milli = mm.nominal;
     return r;
   }
   r.num_gpu = has_gpus ? st.at("num_gpu").get<std::int32_t>() : 0;
@@ -236,6 +223,22 @@ Request WorkCatalog::stage_request(const nlohmann::json& st, const std::string& 
     fail_at(label, at + "/gpu_models", "MIG-enabled GPUs serve only MIG instances; request one with \"mig\"");
   r.model_mask = named ? named : (r.num_gpu > 0 && mig_.any() ? plain_mask_ : 0);
   return r;
+}
+
+WorkCatalog::MigMatch WorkCatalog::match_mig(const std::string& name, std::uint64_t named) const {
+  MigMatch out;
+  out.profile = mig_.find_profile(name);
+  const std::uint64_t allowed = mig_.variants_of(named & ~mig_.mig_mask()) | (named & mig_.mig_mask());
+  for (int m = 0; m < GpuModels::kMaxModels; ++m) {
+    if (!((allowed >> m) & 1u)) continue;
+    const mig::Geometry* g = mig_.geometry(m);
+    out.have += (out.have.empty() ? "" : "; ") + g->model + ": " + g->profile_list();
+    const int p = g->find(name);
+    if (p < 0) continue;
+    out.mask |= std::uint64_t{1} << m;
+    if (!out.nominal) out.nominal = g->nominal_milli(p);
+  }
+  return out;
 }
 
 bool WorkCatalog::worker_fits(const Request& r) const {
@@ -361,27 +364,14 @@ void WorkCatalog::resolve(Job& job, const WorkFields& f, const Fail& fail) const
   if (!f.mig.empty()) {
     if (r.num_gpu < 1) fail("num_gpu", "expected at least 1 MIG instance with \"mig\"");
     if (!mig_.any()) fail("mig", "no node type has MIG enabled (set \"mig\": true on a node type)");
-    const auto id = mig_.find_profile(f.mig);
-    const std::uint64_t allowed = mig_.variants_of(r.model_mask & ~mig_.mig_mask()) | (r.model_mask & mig_.mig_mask());
-    std::uint64_t mask = 0;
-    std::int32_t nominal = 0;
-    std::string have;
-    for (int m = 0; m < GpuModels::kMaxModels; ++m) {
-      if (!((allowed >> m) & 1u)) continue;
-      const mig::Geometry* g = mig_.geometry(m);
-      have += (have.empty() ? "" : "; ") + g->model + ": " + g->profile_list();
-      const int p = g->find(f.mig);
-      if (p < 0) continue;
-      mask |= std::uint64_t{1} << m;
-      if (!nominal) nominal = g->nominal_milli(p);
-    }
-    if (!id || mask == 0)
+    const MigMatch mm = match_mig(f.mig, r.model_mask);
+    if (!mm.ok())
       fail("mig", "no MIG-enabled GPU model " + std::string(r.model_mask ? "allowed for this job " : "") +
                       "has profile " + jq(f.mig) + " (" +
-                      (have.empty() ? "the allowed models have no MIG-enabled nodes" : have) + ")");
-    r.mig = static_cast<std::int16_t>(*id);
-    r.model_mask = mask;
-    r.gpu_milli = nominal;
+                      (mm.have.empty() ? "the allowed models have no MIG-enabled nodes" : mm.have) + ")");
+    r.mig = static_cast<std::int16_t>(*mm.profile);
+    r.model_mask = mm.mask;
+    r.gpu_milli = mm.nominal;
     return;
   }
   if (r.model_mask & mig_.mig_mask())

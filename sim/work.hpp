@@ -105,6 +105,15 @@ private:
                                                bool named) const;
   Request stage_request(const nlohmann::json& st, const std::string& label, const std::string& at) const;
   bool worker_fits(const Request& r) const;
+  /// MIG-enabled models (among `named`, or all when 0) that have profile `name`.
+  struct MigMatch {
+    std::optional<int> profile;  // catalogue id of the profile name
+    std::uint64_t mask = 0;      // models offering it
+    std::int32_t nominal = 0;    // milli charged for one instance
+    std::string have;            // "model: profiles; ..." of the allowed models, for messages
+    bool ok() const { return profile && mask != 0; }
+  };
+  MigMatch match_mig(const std::string& name, std::uint64_t named) const;
   Entry make_entry(const std::shared_ptr<const PipelineSpec>& p, ExecMode mode, std::int64_t batches,
                    const Fail& fail, const std::string& field) const;
 
