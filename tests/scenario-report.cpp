@@ -13,18 +13,13 @@
 #include <sstream>
 #include <string>
 
-namespace fs = std::filesystem;
+
+#include "tests/cli_test.hpp"
 
 namespace {
 
 const std::string kSrc = FLEETSIM_SOURCE_DIR;
 
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
 
 int sh(const std::string& cmd, const fs::path& out, const fs::path& err) {
   const int status = std::system((cmd + " >'" + out.string() + "' 2>'" + err.string() + "'").c_str());

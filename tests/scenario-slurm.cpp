@@ -16,19 +16,14 @@
 
 #include <nlohmann/json.hpp>
 
-namespace fs = std::filesystem;
 using json = nlohmann::json;
+
+#include "tests/cli_test.hpp"
 
 namespace {
 
 const std::string kSrc = FLEETSIM_SOURCE_DIR;
 
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
 
 /// Runs a shell command; returns its exit code, stdout in `out`.
 int sh(const std::string& cmd, std::string* out = nullptr, const fs::path& io = fs::temp_directory_path()) {
