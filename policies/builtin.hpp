@@ -7,8 +7,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "policies/placement.hpp"
-#include "policies/queue.hpp"
+#include "sim/sched/placement_policy.hpp"
+#include "sim/sched/queue_policy.hpp"
 
 namespace fleetsim::policies {
 

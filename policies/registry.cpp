@@ -5,7 +5,7 @@
 #include <functional>
 
 #include "policies/builtin.hpp"
-#include "sim/error.hpp"
+#include "sim/common/error.hpp"
 
 namespace fleetsim::policies {
 namespace {

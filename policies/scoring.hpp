@@ -7,10 +7,10 @@
 #include <string_view>
 #include <vector>
 
-#include "policies/placement.hpp"
-#include "sim/cluster.hpp"
-#include "sim/fragmentation.hpp"
-#include "sim/rng.hpp"
+#include "sim/sched/placement_policy.hpp"
+#include "sim/model/cluster.hpp"
+#include "sim/measure/fragmentation.hpp"
+#include "sim/common/rng.hpp"
 
 namespace fleetsim::policies {
 

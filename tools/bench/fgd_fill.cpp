@@ -14,9 +14,9 @@
 #include <nlohmann/json.hpp>
 
 #include "policies/registry.hpp"
-#include "sim/alibaba.hpp"
-#include "sim/fill.hpp"
-#include "sim/fragmentation.hpp"
+#include "sim/io/traces/alibaba_v2023.hpp"
+#include "sim/engine/fill.hpp"
+#include "sim/measure/fragmentation.hpp"
 
 using namespace fleetsim;
 

@@ -12,7 +12,7 @@
 #include <iostream>
 #include <string>
 
-#include "sim/rng.hpp"
+#include "sim/common/rng.hpp"
 
 namespace {
 

@@ -14,9 +14,9 @@
 #include <iterator>
 #include <string>
 
-#include "sim/models.hpp"
-#include "sim/rng.hpp"
-#include "sim/trace.hpp"
+#include "sim/model/gpu_models.hpp"
+#include "sim/common/rng.hpp"
+#include "sim/io/traces/native.hpp"
 
 namespace {
 

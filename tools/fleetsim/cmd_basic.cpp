@@ -6,13 +6,13 @@
 #include <unistd.h>
 
 #include "policies/registry.hpp"
-#include "sim/html_report.hpp"
-#include "sim/metric_paths.hpp"
-#include "sim/report.hpp"
-#include "sim/run.hpp"
-#include "sim/scenario.hpp"
-#include "sim/workload.hpp"
-#include "tools/fleetsim/commands.hpp"
+#include "sim/study/html_report.hpp"
+#include "sim/study/metric_paths.hpp"
+#include "sim/io/outputs.hpp"
+#include "sim/engine/run.hpp"
+#include "sim/io/scenario.hpp"
+#include "sim/io/workload.hpp"
+#include "commands.hpp"
 
 namespace fleetsim::cli {
 

@@ -6,13 +6,13 @@
 
 #include <unistd.h>
 
-#include "sim/baseline.hpp"
-#include "sim/error.hpp"
-#include "sim/report.hpp"
-#include "sim/scenario.hpp"
-#include "tools/fleetsim/commands.hpp"
-#include "tools/fleetsim/process_pool.hpp"
-#include "tools/fleetsim/summary_table.hpp"
+#include "sim/study/baseline.hpp"
+#include "sim/common/error.hpp"
+#include "sim/io/outputs.hpp"
+#include "sim/io/scenario.hpp"
+#include "commands.hpp"
+#include "sim/study/process_pool.hpp"
+#include "sim/study/summary_table.hpp"
 
 namespace fleetsim::cli {
 namespace {

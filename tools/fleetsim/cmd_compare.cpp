@@ -5,15 +5,15 @@
 
 #include <unistd.h>
 
-#include "sim/csv.hpp"
-#include "sim/error.hpp"
-#include "sim/html_report.hpp"
-#include "sim/metric_paths.hpp"
-#include "sim/report.hpp"
-#include "sim/sweep.hpp"
-#include "tools/fleetsim/commands.hpp"
-#include "tools/fleetsim/process_pool.hpp"
-#include "tools/fleetsim/summary_table.hpp"
+#include "sim/io/csv.hpp"
+#include "sim/common/error.hpp"
+#include "sim/study/html_report.hpp"
+#include "sim/study/metric_paths.hpp"
+#include "sim/io/outputs.hpp"
+#include "sim/study/sweep.hpp"
+#include "commands.hpp"
+#include "sim/study/process_pool.hpp"
+#include "sim/study/summary_table.hpp"
 
 namespace fleetsim::cli {
 namespace {

@@ -6,12 +6,12 @@
 
 #include <unistd.h>
 
-#include "sim/error.hpp"
-#include "sim/plan.hpp"
-#include "sim/report.hpp"
-#include "tools/fleetsim/commands.hpp"
-#include "tools/fleetsim/process_pool.hpp"
-#include "tools/fleetsim/summary_table.hpp"
+#include "sim/common/error.hpp"
+#include "sim/study/plan.hpp"
+#include "sim/io/outputs.hpp"
+#include "commands.hpp"
+#include "sim/study/process_pool.hpp"
+#include "sim/study/summary_table.hpp"
 
 namespace fleetsim::cli {
 

@@ -3,8 +3,8 @@
 #include <iostream>
 #include <memory>
 
-#include "sim/error.hpp"
-#include "tools/fleetsim/commands.hpp"
+#include "sim/common/error.hpp"
+#include "commands.hpp"
 
 using namespace fleetsim::cli;
 

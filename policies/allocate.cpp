@@ -1,0 +1,92 @@
+// The default GPU choice on a node and the composition of pooled GPUs.
+#include "policies/allocate.hpp"
+
+#include <algorithm>
+
+namespace fleetsim::policies {
+
+Allocation allocate_on_node(const ClusterState& cluster, int node, const Request& req) {
+  Allocation a;
+  a.node = node;
+  a.cpu_milli = req.cpu_milli;
+  a.memory_mib = req.memory_mib;
+  if (req.num_gpu == 0) return a;
+  if (!cluster.local_gpus_fit(node, req)) return compose_on_node(cluster, node, req, PoolOrder::index);
+  const auto free = cluster.gpu_free(node);
+  a.gpus.reserve(static_cast<std::size_t>(req.num_gpu));
+  if (req.num_gpu == 1 && req.gpu_milli < 1000) {
+    int best = -1;
+    for (int g = 0; g < static_cast<int>(free.size()); ++g)
+      if (free[g] >= req.gpu_milli && (best < 0 || free[g] < free[best])) best = g;
+    a.gpus.push_back({best, req.gpu_milli});
+    return a;
+  }
+  for (int g = 0; g < static_cast<int>(free.size()) && static_cast<int>(a.gpus.size()) < req.num_gpu; ++g)
+    if (free[g] >= req.gpu_milli && (req.gpu_milli < 1000 || free[g] == 1000)) a.gpus.push_back({g, req.gpu_milli});
+  return a;
+}
+
+Allocation compose_on_node(const ClusterState& c, int n, const Request& req, PoolOrder order) {
+  Allocation a;
+  a.node = n;
+  a.cpu_milli = req.cpu_milli;
+  a.memory_mib = req.memory_mib;
+  auto model_ok = [&](int p) { return req.model_mask == 0 || ((req.model_mask >> c.pool(p).gpu_model) & 1u); };
+  const int need = req.num_gpu;
+  // 1. GPUs already attached to n (no composition needed); tightest fit first for a share.
+  std::vector<int> mine;
+  for (int g : c.attached_gpus(n))
+    if (model_ok(c.pool_of(g)) && c.pool_gpu_free(g) >= req.gpu_milli) mine.push_back(g);
+  std::stable_sort(mine.begin(), mine.end(), [&](int x, int y) {
+    return req.gpu_milli < 1000 ? c.pool_gpu_free(x) < c.pool_gpu_free(y) : x < y;
+  });
+  for (int g : mine) {
+    if (static_cast<int>(a.pool.size()) == need) break;
+    a.pool.push_back({g, req.gpu_milli});
+  }
+  if (static_cast<int>(a.pool.size()) == need) return a;
+
+  // 2. Idle GPUs to attach, pool by pool in the policy's order: unattached ones first, then
+  //    idle ones attached elsewhere.
+  std::vector<int> pools;
+  const int w = c.node(n).fabric_switch;
+  for (int p : c.switch_pools(w))
+    if (model_ok(p)) pools.push_back(p);
+  auto idle = [&](int p) { return c.pool_unattached(p) + c.pool_idle_attached(p); };
+  if (order == PoolOrder::fullest) {
+    std::stable_sort(pools.begin(), pools.end(), [&](int x, int y) { return idle(x) < idle(y); });
+  } else if (order == PoolOrder::locality) {
+    auto holds_mine = [&](int p) {
+      for (const auto& s : a.pool)
+        if (c.pool_of(s.gpu) == p) return true;
+      for (int g : c.attached_gpus(n))
+        if (c.pool_of(g) == p) return true;
+      return false;
+    };
+    const int missing = need - static_cast<int>(a.pool.size());
+    std::stable_sort(pools.begin(), pools.end(), [&](int x, int y) {
+      const bool hx = holds_mine(x), hy = holds_mine(y);
+      if (hx != hy) return hx;
+      // A pool that can supply every missing GPU alone, the fullest such one; else the largest supply.
+      const bool wx = idle(x) >= missing, wy = idle(y) >= missing;
+      if (wx != wy) return wx;
+      return wx ? idle(x) < idle(y) : idle(x) > idle(y);
+    });
+  }
+  for (int pass = 0; pass < 2 && static_cast<int>(a.pool.size()) < need; ++pass) {
+    for (int p : pools) {
+      const Pool& pl = c.pool(p);
+      for (int g = pl.gpu_begin; g < pl.gpu_begin + pl.gpu_count && static_cast<int>(a.pool.size()) < need; ++g) {
+        if (c.pool_gpu_free(g) != 1000) continue;
+        const int on = c.pool_gpu_attached(g);
+        if (pass == 0 ? on != -1 : (on == -1 || on == n)) continue;
+        a.attach.push_back(g);
+        a.pool.push_back({g, req.gpu_milli});
+      }
+      if (static_cast<int>(a.pool.size()) == need) break;
+    }
+  }
+  return a;
+}
+
+} // namespace fleetsim::policies

@@ -1,0 +1,168 @@
+// Fragmentation Gradient Descent (Weng et al., ATC'23): place a request on the node (and GPU)
+// whose fragmentation F_n (sim/measure/fragmentation.hpp) grows least.
+//
+// Score of a feasible node: int(100 * sigmoid((F_before - F_after) / 1000)), F in milli-GPU.
+// A shared request (one GPU, < 1000 milli) tries every GPU with enough free milli and keeps the
+// first index reaching the best integer score; other requests take the tightest fitting GPUs
+// (the lowest-index free ones for whole GPUs). Highest score wins; ties go to TieBreak.
+//
+// Speed: a node's score for a request shape depends only on the node's state, so scores are
+// cached per (node, shape) and keyed on ClusterState::node_stamp; only nodes changed since the
+// shape was last scored are recomputed. Within a node, GPUs with equal free milli give equal
+// scores and are evaluated once.
+#include <cmath>
+#include <stdexcept>
+#include <unordered_map>
+
+#include "policies/builtin.hpp"
+#include "policies/allocate.hpp"
+#include "policies/scoring.hpp"
+
+namespace fleetsim::policies {
+namespace {
+
+struct ShapeKey {
+  std::int64_t cpu_milli;
+  std::int32_t num_gpu, gpu_milli;
+  std::uint64_t model_mask;
+  bool operator==(const ShapeKey&) const = default;
+};
+struct ShapeHash {
+  std::size_t operator()(const ShapeKey& k) const {
+    std::uint64_t h = static_cast<std::uint64_t>(k.cpu_milli) * 0x9e3779b97f4a7c15ULL;
+    h ^= (static_cast<std::uint64_t>(k.num_gpu) << 32 | static_cast<std::uint32_t>(k.gpu_milli)) + (h << 6) + (h >> 2);
+    h ^= k.model_mask + 0x9e3779b97f4a7c15ULL + (h << 6) + (h >> 2);
+    return static_cast<std::size_t>(h);
+  }
+};
+
+class Fgd final : public PlacementPolicy, public FragAware {
+public:
+  explicit Fgd(TieBreak tb) : tb_(tb) {}
+  std::string_view name() const override { return "fgd"; }
+  void set_frag_target(std::shared_ptr<const FragTarget> target) override {
+    target_ = std::move(target);
+    reset(0);
+  }
+
+  std::optional<Allocation> place(const Job& job, const ClusterState& c) override {
+    if (!target_) throw std::logic_error("fgd placement: no fragmentation target was set");
+    if (c.num_nodes() != nodes_) reset(c.num_nodes());
+    tb_.prepare(c.num_nodes());
+    const Request& r = job.req;
+    const int shape = shape_id(r);
+    const Entry* chosen = nullptr;
+    const int n = best_node(c, r, tb_, [&](int i) -> std::int64_t {
+      Entry& e = cache_[static_cast<std::size_t>(i) * shape_cap_ + static_cast<std::size_t>(shape)];
+      if (e.stamp != c.node_stamp(i)) score(c, i, r, e);
+      return e.score;
+    });
+    if (n < 0) return std::nullopt;
+    chosen = &cache_[static_cast<std::size_t>(n) * shape_cap_ + static_cast<std::size_t>(shape)];
+    if (!is_sharing(r)) return allocate_on_node(c, n, r);
+    return Allocation{n, r.cpu_milli, r.memory_mib, {{chosen->gpu, r.gpu_milli}}};
+  }
+
+private:
+  struct Entry {
+    std::uint64_t stamp = 0;  // node_stamp the score belongs to; 0 = never computed
+    std::int32_t score = 0;
+    std::int32_t gpu = -1;    // chosen GPU of a shared request
+  };
+
+  void reset(int nodes) {
+    nodes_ = nodes;
+    shape_cap_ = std::max<std::size_t>(shape_cap_, 16);
+    cache_.assign(static_cast<std::size_t>(nodes) * shape_cap_, Entry{});
+    before_.assign(static_cast<std::size_t>(nodes), Entry{});
+    before_f_.assign(static_cast<std::size_t>(nodes), 0.0);
+  }
+
+  int shape_id(const Request& r) {
+    const ShapeKey key{r.cpu_milli, r.num_gpu, r.gpu_milli, r.model_mask};
+    const auto [it, fresh] = shapes_.emplace(key, static_cast<int>(shapes_.size()));
+    if (fresh && shapes_.size() > shape_cap_) {  // grow the per-node rows, keeping entries
+      const std::size_t cap = shape_cap_ * 2;
+      std::vector<Entry> grown(static_cast<std::size_t>(nodes_) * cap);
+      for (std::size_t n = 0; n < static_cast<std::size_t>(nodes_); ++n)
+        std::copy_n(cache_.begin() + static_cast<std::ptrdiff_t>(n * shape_cap_), shape_cap_,
+                    grown.begin() + static_cast<std::ptrdiff_t>(n * cap));
+      cache_ = std::move(grown);
+      shape_cap_ = cap;
+    }
+    return it->second;
+  }
+
+  double fragment_before(const ClusterState& c, int n) {
+    const auto i = static_cast<std::size_t>(n);
+    if (before_[i].stamp != c.node_stamp(n)) {
+      before_f_[i] = target_->node_fragment(c, n);
+      before_[i].stamp = c.node_stamp(n);
+    }
+    return before_f_[i];
+  }
+
+  static std::int32_t to_score(double before, double after) {
+    return static_cast<std::int32_t>(100.0 / (1.0 + std::exp(-(before - after) / 1000.0)));
+  }
+
+  /// Scores request r on node n (which fits it) into e.
+  void score(const ClusterState& c, int n, const Request& r, Entry& e) {
+    const double before = fragment_before(c, n);
+    const auto free = c.gpu_free(n);
+    const int model = c.node(n).gpu_model;
+    const std::int64_t cpu_after = c.free_cpu_milli(n) - r.cpu_milli;
+    work_.assign(free.begin(), free.end());
+    e.stamp = c.node_stamp(n);
+    if (is_sharing(r)) {
+      e.score = -1;
+      e.gpu = -1;
+      seen_.clear();  // (free milli, score) of GPUs already tried
+      for (std::size_t g = 0; g < free.size(); ++g) {
+        if (free[g] < r.gpu_milli) continue;
+        std::int32_t s = -1;
+        for (const auto& [v, sv] : seen_)
+          if (v == free[g]) s = sv;
+        if (s < 0) {
+          work_[g] -= r.gpu_milli;
+          s = to_score(before, target_->node_fragment(cpu_after, work_, model));
+          work_[g] += r.gpu_milli;
+          seen_.emplace_back(free[g], s);
+        }
+        if (s > e.score) {
+          e.score = s;
+          e.gpu = static_cast<std::int32_t>(g);
+        }
+      }
+      return;
+    }
+    // Whole GPUs (or none): take the num_gpu tightest fitting GPUs, lowest index on ties.
+    for (std::int32_t k = 0; k < r.num_gpu; ++k) {
+      int pick = -1;
+      for (std::size_t g = 0; g < work_.size(); ++g)
+        if (work_[g] >= r.gpu_milli && free[g] == work_[g] && (pick < 0 || work_[g] < work_[static_cast<std::size_t>(pick)]))
+          pick = static_cast<int>(g);
+      if (pick < 0) break;  // cannot happen for a node that fits
+      work_[static_cast<std::size_t>(pick)] -= r.gpu_milli;
+    }
+    e.score = to_score(before, target_->node_fragment(cpu_after, work_, model));
+    e.gpu = -1;
+  }
+
+  TieBreak tb_;
+  std::shared_ptr<const FragTarget> target_;
+  int nodes_ = -1;
+  std::size_t shape_cap_ = 16;
+  std::unordered_map<ShapeKey, int, ShapeHash> shapes_;
+  std::vector<Entry> cache_;     // nodes_ x shape_cap_
+  std::vector<Entry> before_;    // stamp of before_f_
+  std::vector<double> before_f_; // F_n at that stamp
+  std::vector<std::int32_t> work_;
+  std::vector<std::pair<std::int32_t, std::int32_t>> seen_;
+};
+
+} // namespace
+
+std::unique_ptr<PlacementPolicy> make_fgd(const ParamReader& p) { return std::make_unique<Fgd>(TieBreak::from_params(p)); }
+
+} // namespace fleetsim::policies

@@ -1,0 +1,343 @@
+// Scenario loading: read, apply --set overrides, validate against the table in
+// scenario_spec.cpp, then the checks a table cannot express (files, GPU models, inline jobs,
+// policy names), and convert.
+#include "sim/io/scenario.hpp"
+
+#include <algorithm>
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+
+#include "policies/registry.hpp"
+#include "sim/io/traces/alibaba_v2023.hpp"
+#include "sim/common/error.hpp"
+#include "sim/model/gpu_models.hpp"
+#include "sim/io/scenario_spec.hpp"
+#include "sim/io/traces/native.hpp"
+#include "sim/io/work_catalog.hpp"
+
+namespace fleetsim {
+namespace {
+
+using ojson = nlohmann::ordered_json;
+namespace fs = std::filesystem;
+
+/// Trace file extensions that name a format.
+constexpr std::pair<const char*, const char*> kFormatByExtension[] = {
+    {".csv", "csv"}, {".jsonl", "jsonl"}, {".ndjson", "jsonl"}};
+
+[[noreturn]] void fail(const std::string& label, const std::string& ptr, const std::string& what) {
+  throw InputError(spec::located(label, ptr, what));
+}
+
+template <class Json>
+void apply_override_to(Json& doc, const std::string& assignment) {
+  auto fail_set = [&](const std::string& what) { throw InputError("--set " + assignment + ": " + what); };
+  std::size_t eq = assignment.find('=');
+  if (eq == std::string::npos || eq == 0) fail_set("expected PATH=VALUE");
+  std::string path = assignment.substr(0, eq), text = assignment.substr(eq + 1);
+
+  Json* at = &doc;
+  std::string walked = "the document";
+  std::istringstream segments(path + ".");
+  for (std::string seg; std::getline(segments, seg, '.');) {
+    if (seg.empty()) fail_set("empty segment in path \"" + path + "\"");
+    if (at->is_null()) *at = Json::object();  // created by an earlier segment
+    if (at->is_object()) {
+      at = &(*at)[seg];
+    } else if (at->is_array()) {
+      if (seg.size() > 9 || !std::all_of(seg.begin(), seg.end(), [](char c) { return c >= '0' && c <= '9'; }))
+        fail_set("\"" + seg + "\" is not an array index (" + walked + " is an array)");
+      std::size_t i = std::stoul(seg);
+      if (i >= at->size())
+        fail_set("index " + seg + " is out of range (" + walked + " has " + std::to_string(at->size()) + " elements)");
+      at = &(*at)[i];
+    } else {
+      fail_set("cannot set \"" + seg + "\": " + walked + " is a " + at->type_name() + ", not an object or array");
+    }
+    walked = walked == "the document" ? seg : walked + "." + seg;
+  }
+  Json value = Json::parse(text, nullptr, false);
+  *at = value.is_discarded() ? Json(text) : std::move(value);
+}
+
+/// "line:col" of the byte a parse error points at (nlohmann counts bytes read, 1-based).
+std::string line_col(const std::string& text, std::size_t byte) {
+  std::size_t pos = std::min(byte == 0 ? 0 : byte - 1, text.size());
+  std::size_t line = 1 + static_cast<std::size_t>(std::count(text.begin(), text.begin() + pos, '\n'));
+  std::size_t line_start = text.rfind('\n', pos == 0 ? 0 : pos - 1);
+  line_start = (line_start == std::string::npos || pos == 0) ? 0 : line_start + 1;
+  return std::to_string(line) + ":" + std::to_string(pos - line_start + 1);
+}
+
+/// The useful part of nlohmann's parse message: "unexpected '}'; expected string literal".
+std::string parse_reason(const std::string& what) {
+  std::string s = what;
+  if (auto p = s.find("column "); p != std::string::npos)
+    if (auto c = s.find(": ", p); c != std::string::npos) s = s.substr(c + 2);
+  if (s.starts_with("syntax error while parsing "))
+    if (auto d = s.find(" - "); d != std::string::npos) s = s.substr(d + 3);
+  return s;
+}
+
+/// Composable topology: pools, switches, links; every name resolved, every pool reachable.
+void convert_topology(const ojson& c, const std::string& label, GpuModels& models, ClusterSpec& out) {
+  out.topology = c["topology"].get<std::string>();
+  const ojson& l = c["links"];
+  out.links = LinkSpec{l["nvlink_bandwidth_Bps"].get<double>(), l["nvlink_latency_s"].get<double>(),
+                       l["nic_bandwidth_Bps"].get<double>(),    l["nic_latency_s"].get<double>(),
+                       l["port_bandwidth_Bps"].get<double>(),   l["port_latency_s"].get<double>(),
+                       l["attach_s"].get<double>(),             l["detach_s"].get<double>()};
+  const bool composable = out.topology == "composable";
+  if (!composable) {
+    for (const char* k : {"pools", "switches"})
+      if (c.contains(k)) fail(label, std::string("/cluster/") + k, "only for \"topology\": \"composable\"");
+    for (std::size_t i = 0; i < out.node_types.size(); ++i)
+      if (out.node_types[i].fabric_ports > 0)
+        fail(label, "/cluster/nodes/" + std::to_string(i) + "/fabric_ports", "only for \"topology\": \"composable\"");
+    return;
+  }
+  if (c.contains("node_list")) fail(label, "/cluster/node_list", "a composable cluster is described with \"nodes\"");
+  for (const char* k : {"pools", "switches"})
+    if (!c.contains(k)) fail(label, std::string("/cluster/") + k, "required key is missing for a composable cluster");
+  for (const auto& p : c["pools"]) {
+    PoolTypeSpec t{p["name"].get<std::string>(), p["count"].get<std::int64_t>(), p["gpus"].get<std::int64_t>(),
+                   p["gpu_model"].get<std::string>(), p["uplink_bandwidth_Bps"].get<double>()};
+    try {
+      models.intern(t.gpu_model);
+    } catch (const std::length_error&) {
+      fail(label, "/cluster/pools", "expected at most 64 distinct GPU models");
+    }
+    out.pools.push_back(std::move(t));
+  }
+  auto pool_names = [&] {
+    std::string s;
+    for (const auto& p : out.pools) s += (s.empty() ? "" : ", ") + p.name;
+    return s;
+  };
+  std::vector<bool> reached(out.pools.size(), false);
+  const ojson& sw = c["switches"];
+  for (std::size_t i = 0; i < sw.size(); ++i) {
+    SwitchSpec t{sw[i]["name"].get<std::string>(), {}};
+    for (std::size_t k = 0; k < sw[i]["pools"].size(); ++k) {
+      const auto name = sw[i]["pools"][k].get<std::string>();
+      std::size_t j = 0;
+      while (j < out.pools.size() && out.pools[j].name != name) ++j;
+      if (j == out.pools.size())
+        fail(label, "/cluster/switches/" + std::to_string(i) + "/pools/" + std::to_string(k),
+             "unknown pool type \"" + name + "\"; pools: " + pool_names());
+      reached[j] = true;
+      t.pools.push_back(name);
+    }
+    out.switches.push_back(std::move(t));
+  }
+  for (std::size_t j = 0; j < out.pools.size(); ++j)
+    if (!reached[j])
+      fail(label, "/cluster/pools/" + std::to_string(j), "no switch reaches pool \"" + out.pools[j].name + "\"");
+  bool any_port = false;
+  for (std::size_t i = 0; i < out.node_types.size(); ++i) {
+    const auto& n = out.node_types[i];
+    if (n.fabric_ports == 0) continue;
+    any_port = true;
+    bool known = false;
+    for (const auto& w : out.switches) known |= w.name == n.fabric_switch;
+    if (!known) {
+      std::string names;
+      for (const auto& w : out.switches) names += (names.empty() ? "" : ", ") + w.name;
+      fail(label, "/cluster/nodes/" + std::to_string(i) + "/switch",
+           "unknown switch \"" + n.fabric_switch + "\"; switches: " + names);
+    }
+  }
+  if (!any_port) fail(label, "/cluster/nodes", "no node has fabric ports, so no pooled GPU can ever be attached");
+}
+
+/// Everything after the table: GPU models, trace file and format, inline jobs, policies.
+Scenario convert(const ojson& raw, const std::string& label, const fs::path& base_dir) {
+  const ojson d = spec::validate(raw, spec::scenario(), label);
+  Scenario s;
+  s.name = d["name"].get<std::string>();
+  s.seed = d["seed"].get<std::uint64_t>();
+
+  GpuModels models;
+  const ojson& c = d["cluster"];
+  if (c.contains("node_list")) {
+    fs::path given = c["node_list"].get<std::string>();
+    s.cluster.node_list = (base_dir / given).lexically_normal();
+    s.cluster.node_list_format = c["format"].get<std::string>();
+    if (!fs::exists(s.cluster.node_list) || fs::is_directory(s.cluster.node_list))
+      fail(label, "/cluster/node_list", "file not found: " + s.cluster.node_list.string());
+    (void)alibaba::read_node_list(s.cluster.node_list, models);  // located errors; fills models
+  } else {
+    const ojson& nodes = c["nodes"];
+    for (std::size_t i = 0; i < nodes.size(); ++i) {
+      const ojson& n = nodes[i];
+      NodeTypeSpec t{.name = n["name"].get<std::string>(),
+                     .count = n["count"].get<std::int64_t>(),
+                     .cpu_milli = n["cpu_milli"].get<std::int64_t>(),
+                     .memory_mib = n["memory_mib"].get<std::int64_t>(),
+                     .gpus = n["gpus"].get<std::int64_t>(),
+                     .gpu_model = {},
+                     .fabric_ports = n["fabric_ports"].get<std::int64_t>(),
+                     .fabric_switch = n.contains("switch") ? n["switch"].get<std::string>() : std::string(),
+                     .mig = false,
+                     .mig_model = {}};
+      if (n["mig"].get<bool>()) {
+        if (t.gpus == 0) fail(label, "/cluster/nodes/" + std::to_string(i) + "/mig", "MIG needs GPUs (gpus > 0)");
+        t.mig = true;
+        t.mig_model = n["gpu_model"].get<std::string>();
+      }
+      if (t.gpus > 0) {
+        t.gpu_model = n["gpu_model"].get<std::string>();
+        if (t.mig) t.gpu_model += kMigSuffix;  // a model of its own: it serves only MIG instances
+        try {
+          models.intern(t.gpu_model);
+        } catch (const std::length_error&) {
+          fail(label, "/cluster/nodes/" + std::to_string(i) + "/gpu_model",
+               "expected at most " + std::to_string(GpuModels::kMaxModels) + " distinct GPU models, got " +
+                   spec::brief(n["gpu_model"]));
+        }
+      }
+      s.cluster.node_types.push_back(std::move(t));
+    }
+  }
+
+  convert_topology(c, label, models, s.cluster);
+  if (c.contains("mig_models")) s.cluster.mig_models = nlohmann::json(c["mig_models"]);
+
+  // Pipelines, MIG profiles, multi-node gangs: checked here without the cluster's capacity
+  // (load_inputs checks that too), so inline jobs can be completed.
+  const ojson& wl = d["workload"];
+  if (wl.contains("pipelines")) s.workload.pipelines = nlohmann::json(wl["pipelines"]);
+  s.workload.pipeline_mode = wl["pipeline_mode"].get<std::string>();
+  MigCatalog mig = build_mig_catalog(s, models, label);
+  const WorkCatalog work(s, models, mig, nullptr, label);
+
+  const ojson& w = d["workload"];
+  if (w.contains("trace")) {
+    fs::path given = w["trace"].get<std::string>();
+    s.workload.trace = (base_dir / given).lexically_normal();
+    if (!fs::exists(s.workload.trace))
+      fail(label, "/workload/trace", "file not found: " + s.workload.trace.string());
+    if (fs::is_directory(s.workload.trace))
+      fail(label, "/workload/trace", "expected a file, got a directory: " + s.workload.trace.string());
+    if (w.contains("format")) {
+      s.workload.format = w["format"].get<std::string>();
+    } else {
+      std::string ext = given.extension().string();
+      std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return char(std::tolower(c)); });
+      for (const auto& [e, f] : kFormatByExtension)
+        if (ext == e) s.workload.format = f;
+      if (s.workload.format.empty())
+        fail(label, "/workload/format",
+             "required key is missing (cannot infer it from " + spec::brief(w["trace"]) +
+                 "; known extensions: .csv, .jsonl, .ndjson)");
+    }
+  } else {
+    s.workload.inline_jobs = nlohmann::json(w["jobs"]);
+    for (std::size_t i = 0; i < s.workload.inline_jobs.size(); ++i)
+      (void)job_from_json(s.workload.inline_jobs[i], models, label + ": /workload/jobs/" + std::to_string(i), true, &work);
+  }
+  if (w.contains("horizon_s")) s.workload.horizon_s = w["horizon_s"].get<double>();
+  s.workload.mode = w["mode"].get<std::string>();
+  s.workload.unplaceable = w.contains("unplaceable") ? w["unplaceable"].get<std::string>()
+                           : s.workload.format == "alibaba-v2023" ? "count"
+                                                                  : "error";
+  if (w.contains("fill")) {
+    s.workload.fill.ratio = w["fill"]["ratio"].get<double>();
+    s.workload.fill.shuffle = w["fill"]["shuffle"].get<bool>();
+  }
+  if (s.workload.mode == "fill" && w.contains("horizon_s"))
+    fail(label, "/workload/horizon_s", "not used in fill mode (jobs never leave); remove it");
+  if (s.workload.mode == "fill" && w.contains("pipelines"))
+    fail(label, "/workload/pipelines", "not used in fill mode (it places single allocations and has no clock)");
+  if (s.workload.mode == "fill")
+    for (std::size_t i = 0; i < s.cluster.node_types.size(); ++i)
+      if (s.cluster.node_types[i].mig) fail(label, "/cluster/nodes/" + std::to_string(i) + "/mig", "not supported in fill mode");
+
+  const ojson& fr = d["fragmentation"];
+  s.fragmentation.coverage_pct = fr["coverage_pct"].get<double>();
+  s.fragmentation.include_cpu_only = fr["include_cpu_only"].get<bool>();
+  if (fr.contains("target")) {
+    s.fragmentation.popular = false;
+    s.fragmentation.shapes = nlohmann::json(fr["target"]);
+    double total = 0;
+    for (std::size_t i = 0; i < fr["target"].size(); ++i) {
+      const ojson& t = fr["target"][i];
+      const std::string at = "/fragmentation/target/" + std::to_string(i);
+      const auto g = t["num_gpu"].get<std::int64_t>(), m = t["gpu_milli"].get<std::int64_t>();
+      if (g == 0 && m != 0) fail(label, at + "/gpu_milli", "expected 0 when num_gpu is 0, got " + spec::brief(t["gpu_milli"]));
+      if (g > 0 && m == 0) fail(label, at + "/gpu_milli", "expected 1 to 1000 when num_gpu > 0, got 0");
+      if (t.contains("gpu_models")) {
+        const auto list = t["gpu_models"].get<std::string>();
+        std::size_t start = 0;
+        while (start <= list.size()) {
+          auto end = list.find('|', start);
+          if (end == std::string::npos) end = list.size();
+          const auto name = list.substr(start, end - start);
+          if (!name.empty() && !models.find(name))
+            fail(label, at + "/gpu_models", "unknown GPU model \"" + name + "\" (not in the cluster)");
+          start = end + 1;
+        }
+      }
+      total += t["weight"].get<double>();
+    }
+    if (!(total > 0)) fail(label, "/fragmentation/target", "expected at least one shape with a positive weight");
+  }
+
+  const ojson& p = d["policy"];
+  s.policy.queue = p["queue"].get<std::string>();
+  s.policy.placement = p["placement"].get<std::string>();
+  s.policy.params = nlohmann::json(p["params"]);
+  try {  // the registry's messages start with the JSON pointer
+    (void)policies::make_queue(s.policy.queue, s.policy.params);
+    (void)policies::make_placement(s.policy.placement, s.policy.params, s.seed);
+    policies::check_params(s.policy.queue, s.policy.placement, s.policy.params);
+  } catch (const InputError& e) {
+    throw InputError(label + ": " + e.what());
+  }
+
+  const ojson& o = d["outputs"];
+  s.outputs.dir = o.contains("dir") ? o["dir"].get<std::string>() : std::string();
+  s.outputs.jobs_csv = o["jobs_csv"].get<bool>();
+  s.outputs.timeseries_csv = o["timeseries_csv"].get<bool>();
+  s.raw = nlohmann::json(raw);
+  return s;
+}
+
+} // namespace
+
+void apply_override(nlohmann::json& doc, const std::string& assignment) { apply_override_to(doc, assignment); }
+
+Scenario scenario_from_json(const nlohmann::json& doc, const std::string& label, const fs::path& base_dir) {
+  return convert(ojson(doc), label, base_dir);
+}
+
+Scenario load_scenario(const fs::path& file, const std::vector<std::string>& overrides) {
+  const std::string label = file.string();
+  std::ifstream in(file, std::ios::binary);
+  std::error_code ec;
+  if (!in || fs::is_directory(file, ec)) throw InputError(label + ": cannot open file");
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+
+  ojson doc;  // ordered: errors are reported in document order
+  try {
+    doc = ojson::parse(text);
+  } catch (const ojson::parse_error& e) {
+    throw InputError(label + ":" + line_col(text, e.byte) + ": malformed JSON: " + parse_reason(e.what()));
+  }
+  for (const auto& o : overrides) apply_override_to(doc, o);
+  Scenario s = convert(doc, label, file.parent_path());
+  s.source = file;
+  return s;
+}
+
+nlohmann::ordered_json scenario_schema() {
+  ojson schema;
+  schema["$schema"] = "https://json-schema.org/draft/2020-12/schema";
+  schema["title"] = "fleetsim scenario";
+  const ojson body = spec::to_schema(spec::scenario());
+  for (const auto& [k, v] : body.items()) schema[k] = v;
+  return schema;
+}
+
+} // namespace fleetsim
