@@ -31,7 +31,7 @@ Allocation compose_on_node(const ClusterState& c, int n, const Request& req, Poo
   a.node = n;
   a.cpu_milli = req.cpu_milli;
   a.memory_mib = req.memory_mib;
-  auto model_ok = [&](int p) { return req.model_mask == 0 || ((req.model_mask >> c.pool(p).gpu_model) & 1u); };
+  auto model_ok = [&](int p) { return model_matches(req.model_mask, c.pool(p).gpu_model); };
   const int need = req.num_gpu;
   // 1. GPUs already attached to n (no composition needed); tightest fit first for a share.
   std::vector<int> mine;

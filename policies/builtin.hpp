@@ -7,6 +7,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "policies/context.hpp"
 #include "sim/sched/placement_policy.hpp"
 #include "sim/sched/queue_policy.hpp"
 
@@ -15,7 +16,7 @@ namespace fleetsim::policies {
 /// @brief Typed, located access to `policy.params`. Errors name the JSON pointer.
 class ParamReader {
 public:
-  ParamReader(const nlohmann::json& params, std::uint64_t seed) : params_(params), seed_(seed) {}
+  explicit ParamReader(const PolicyContext& ctx) : params_(ctx.params), seed_(ctx.seed), ctx_(ctx) {}
   bool get_bool(const std::string& key, bool fallback) const;
   /// @brief A finite number >= min.
   double get_number(const std::string& key, double fallback, double min) const;
@@ -23,10 +24,13 @@ public:
   std::string get_string(const std::string& key, const std::string& fallback,
                          const std::vector<std::string>& allowed) const;
   std::uint64_t seed() const { return seed_; }
+  /// @brief The whole context (fragmentation target, ...), for policies that need more than params.
+  const PolicyContext& context() const { return ctx_; }
 
 private:
   const nlohmann::json& params_;
   std::uint64_t seed_;
+  const PolicyContext& ctx_;
 };
 
 std::unique_ptr<QueuePolicy> make_fifo(const ParamReader&);

@@ -59,9 +59,9 @@ std::string joined_names(const std::vector<Entry<P>>& list) {
 
 template <class P>
 std::unique_ptr<P> make(const std::vector<Entry<P>>& list, const char* kind, const std::string& name,
-                        const nlohmann::json& params, std::uint64_t seed) {
+                        const PolicyContext& ctx) {
   for (const auto& e : list)
-    if (name == e.name) return e.make(ParamReader(params, seed));
+    if (name == e.name) return e.make(ParamReader(ctx));
   throw InputError(std::string("/policy/") + kind + ": unknown " + kind + " policy \"" + name +
                    "\"; valid names: " + joined_names(list));
 }
@@ -103,12 +103,22 @@ std::vector<std::string> queue_names() { return names(queue_list()); }
 std::vector<std::string> placement_names() { return names(placement_list()); }
 
 std::unique_ptr<QueuePolicy> make_queue(const std::string& name, const nlohmann::json& params) {
-  return make(queue_list(), "queue", name, params, 0);
+  PolicyContext ctx;
+  ctx.params = params;
+  ctx.seed = 0;
+  return make(queue_list(), "queue", name, ctx);
+}
+
+std::unique_ptr<PlacementPolicy> make_placement(const std::string& name, const PolicyContext& ctx) {
+  return make(placement_list(), "placement", name, ctx);
 }
 
 std::unique_ptr<PlacementPolicy> make_placement(const std::string& name, const nlohmann::json& params,
                                                 std::uint64_t seed) {
-  return make(placement_list(), "placement", name, params, seed);
+  PolicyContext ctx;
+  ctx.params = params;
+  ctx.seed = seed;
+  return make_placement(name, ctx);
 }
 
 std::vector<std::pair<std::string, std::string>> describe_queues() {

@@ -6,6 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "policies/context.hpp"
 #include "sim/sched/placement_policy.hpp"
 #include "sim/sched/queue_policy.hpp"
 
@@ -18,7 +19,10 @@ std::vector<std::string> placement_names();
 
 /// @brief Creates a queue policy by name. Throws InputError listing the valid names.
 std::unique_ptr<QueuePolicy> make_queue(const std::string& name, const nlohmann::json& params);
-/// @brief Creates a placement policy by name; `seed` feeds randomized policies.
+/// @brief Creates a placement policy by name with everything it may read besides the cluster.
+/// Throws InputError for an unknown name or bad params.
+std::unique_ptr<PlacementPolicy> make_placement(const std::string& name, const PolicyContext& ctx);
+/// @brief Shorthand: a context of `params` and `seed` only (no fragmentation target).
 std::unique_ptr<PlacementPolicy> make_placement(const std::string& name, const nlohmann::json& params,
                                                 std::uint64_t seed);
 

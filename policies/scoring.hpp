@@ -71,12 +71,4 @@ struct MaxSpec {
 /// @brief True for a request that shares one GPU (num_gpu = 1, gpu_milli < 1000).
 inline bool is_sharing(const Request& r) { return r.num_gpu == 1 && r.gpu_milli < 1000; }
 
-/// @brief Policies that measure fragmentation (fgd) need the scenario's target workload. The
-/// runner hands it over before the first place() through this interface.
-class FragAware {
-public:
-  virtual ~FragAware() = default;
-  virtual void set_frag_target(std::shared_ptr<const FragTarget> target) = 0;
-};
-
 } // namespace fleetsim::policies

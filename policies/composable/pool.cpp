@@ -75,7 +75,7 @@ public:
         } else {
           for (int g : c.attached_gpus(n))
             have += c.pool_gpu_free(g) >= r.gpu_milli &&
-                    (r.model_mask == 0 || ((r.model_mask >> c.pool(c.pool_of(g)).gpu_model) & 1u));
+                    model_matches(r.model_mask, c.pool(c.pool_of(g)).gpu_model);
         }
       }
       const int to_attach = std::max(0, r.num_gpu - have);

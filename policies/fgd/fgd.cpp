@@ -36,14 +36,10 @@ struct ShapeHash {
   }
 };
 
-class Fgd final : public PlacementPolicy, public FragAware {
+class Fgd final : public PlacementPolicy {
 public:
-  explicit Fgd(TieBreak tb) : tb_(tb) {}
+  Fgd(TieBreak tb, std::shared_ptr<const FragTarget> target) : tb_(tb), target_(std::move(target)) {}
   std::string_view name() const override { return "fgd"; }
-  void set_frag_target(std::shared_ptr<const FragTarget> target) override {
-    target_ = std::move(target);
-    reset(0);
-  }
 
   std::optional<Allocation> place(const Job& job, const ClusterState& c) override {
     if (!target_) throw std::logic_error("fgd placement: no fragmentation target was set");
@@ -163,6 +159,8 @@ private:
 
 } // namespace
 
-std::unique_ptr<PlacementPolicy> make_fgd(const ParamReader& p) { return std::make_unique<Fgd>(TieBreak::from_params(p)); }
+std::unique_ptr<PlacementPolicy> make_fgd(const ParamReader& p) {
+  return std::make_unique<Fgd>(TieBreak::from_params(p), p.context().frag_target);
+}
 
 } // namespace fleetsim::policies

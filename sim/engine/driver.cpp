@@ -265,9 +265,11 @@ private:
 RunResult run_simulation(const Scenario& sc, ClusterState& cluster, const std::vector<Job>& jobs,
                          const EngineOptions& opt, std::shared_ptr<const FragTarget> frag) {
   auto queue = policies::make_queue(sc.policy.queue, sc.policy.params);
-  auto placement = policies::make_placement(sc.policy.placement, sc.policy.params, sc.seed);
-  if (frag)
-    if (auto* aware = dynamic_cast<policies::FragAware*>(placement.get())) aware->set_frag_target(frag);
+  policies::PolicyContext ctx;
+  ctx.params = sc.policy.params;
+  ctx.seed = sc.seed;
+  ctx.frag_target = frag;
+  auto placement = policies::make_placement(sc.policy.placement, ctx);
   std::optional<FragTracker> tracker;
   if (frag && !frag->empty() && cluster.num_gpus() > 0) tracker.emplace(*frag, cluster);
 

@@ -9,6 +9,7 @@
 
 #include "policies/scoring.hpp"
 #include "sim/common/rng.hpp"
+#include "sim/sched/answer_check.hpp"
 
 namespace fleetsim {
 namespace {
@@ -23,14 +24,6 @@ int percent_half_even(std::int64_t part, std::int64_t whole) {
 }
 
 double round2(double x) { return std::nearbyint(x * 100.0) / 100.0; }
-
-void check_allocation(const Job& job, const Allocation& a, const ClusterState& cluster) {
-  const Request& r = job.req;
-  bool ok = a.node >= 0 && a.node < cluster.num_nodes() && a.cpu_milli == r.cpu_milli &&
-            a.memory_mib == r.memory_mib && static_cast<std::int32_t>(a.gpus.size()) == r.num_gpu;
-  for (const auto& g : a.gpus) ok = ok && g.milli == r.gpu_milli;
-  if (!ok) throw std::logic_error("placement returned an allocation that does not match the request of pod " + job.id);
-}
 
 } // namespace
 
@@ -70,8 +63,6 @@ std::vector<Job> fill_sequence(const std::vector<Job>& pods, std::int64_t capaci
 
 FillResult simulate_fill(ClusterState& cluster, const std::vector<Job>& sequence, policies::PlacementPolicy& policy,
                          const FragTarget& target, const std::function<void(const FillEvent&)>& on_event) {
-  if (auto* aware = dynamic_cast<policies::FragAware*>(&policy))
-    aware->set_frag_target(std::make_shared<const FragTarget>(target));
   FragTracker tracker(target, cluster);
   FillResult res;
   res.capacity_gpu_milli = cluster.total_gpu_milli();
@@ -93,7 +84,7 @@ FillResult simulate_fill(ClusterState& cluster, const std::vector<Job>& sequence
     if (!cluster.could_ever_fit(job.req)) {
       ev.never_fits = true;
     } else if ((a = policy.place(job, cluster))) {
-      check_allocation(job, *a, cluster);
+      check_answer(policy, job.req, *a, cluster, "pod " + job.id);
       cluster.allocate(*a);
       tracker.update(cluster, a->node);
       ev.alloc = &*a;

@@ -68,8 +68,8 @@ std::vector<Job> fill_sequence(const std::vector<Job>& pods, std::int64_t capaci
                                const FillOptions& options);
 
 /// @brief Submits `sequence` in order to `cluster` (left filled) through `policy`, measuring
-/// fragmentation against `target`. A policy that measures fragmentation (policies::FragAware)
-/// is given `target` first. `on_event` (optional) sees every pod after its placement.
+/// fragmentation against `target` (a policy that scores fragmentation, like fgd, got its own
+/// target at construction: policies::PolicyContext). `on_event` (optional) sees every pod after its placement.
 FillResult simulate_fill(ClusterState& cluster, const std::vector<Job>& sequence, policies::PlacementPolicy& policy,
                          const FragTarget& target, const std::function<void(const FillEvent&)>& on_event = {});
 

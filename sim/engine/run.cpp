@@ -62,7 +62,8 @@ struct Files {
 /// Fill mode: summary metrics, and per-pod rows for jobs.csv and timeseries.csv.
 nlohmann::ordered_json run_fill_mode(const Scenario& sc, RunInputs& in, const FragTarget& target, bool want_files,
                                      Files& files) {
-  auto placement = policies::make_placement(sc.policy.placement, sc.policy.params, sc.seed);
+  auto placement = policies::make_placement(
+      sc.policy.placement, {sc.policy.params, sc.seed, std::make_shared<const FragTarget>(target)});
   FillOptions fo;
   fo.ratio = sc.workload.fill.ratio;
   fo.seed = sc.seed;

@@ -4,34 +4,64 @@
 #include <cmath>
 
 #include "sim/common/error.hpp"
+#include "sim/io/input.hpp"
 
 namespace fleetsim::csv {
 
-Reader::Reader(const std::filesystem::path& file) : in_(file, std::ios::binary), label_(file.string()) {
+LineReader::LineReader(const std::filesystem::path& file) : label_(input::shown(file)) {
+  input::check_input_file(file, input::kMaxTraceBytes);
+  in_.open(file, std::ios::binary);
   if (!in_) throw InputError(label_ + ": cannot open file");
-  std::error_code ec;
-  if (std::filesystem::is_directory(file, ec)) throw InputError(label_ + ": is a directory, expected a file");
 }
+
+bool LineReader::next(std::string& line) {
+  line.clear();
+  for (;;) {
+    const std::size_t nl = buf_.find('\n', pos_);
+    const std::size_t end = nl == std::string::npos ? buf_.size() : nl;
+    if (end - pos_ > input::kMaxLineBytes)
+      throw InputError(label_ + ":" + std::to_string(line_ + 1) + ": line longer than " +
+                       std::to_string(input::kMaxLineBytes) + " bytes");
+    if (nl != std::string::npos || (eof_ && pos_ < buf_.size())) {
+      line.assign(buf_, pos_, end - pos_);
+      pos_ = nl == std::string::npos ? buf_.size() : nl + 1;
+      ++line_;
+      if (!line.empty() && line.back() == '\r') line.pop_back();
+      if (auto bad = input::find_bad_text(line))
+        throw InputError(label_ + ":" + std::to_string(line_) + ":" + std::to_string(bad->first + 1) + ": " + bad->second);
+      return true;
+    }
+    if (eof_) return false;
+    buf_.erase(0, pos_);
+    pos_ = 0;
+    char chunk[1 << 16];
+    in_.read(chunk, sizeof chunk);
+    const auto n = static_cast<std::size_t>(in_.gcount());
+    if (n == 0) eof_ = true;
+    buf_.append(chunk, n);
+  }
+}
+
+Reader::Reader(const std::filesystem::path& file) : lines_(file) {}
 
 bool Reader::next(std::vector<std::string>& fields) {
   for (;;) {
     fields.clear();
-    if (!std::getline(in_, buf_)) return false;
-    ++line_;
-    record_line_ = line_;
-    if (!buf_.empty() && buf_.back() == '\r') buf_.pop_back();
+    if (!lines_.next(buf_)) return false;
+    record_line_ = lines_.line();
     if (buf_.empty()) continue;
     std::string cur;
-    bool quoted = false;
+    bool quoted = false, closed = false;  // closed: the current field was quoted and its quote closed
     std::size_t i = 0;
     for (;;) {
       if (i == buf_.size()) {
         if (!quoted) break;
         // A quoted field spans lines.
         cur.push_back('\n');
-        if (!std::getline(in_, buf_)) throw InputError(label_ + ":" + std::to_string(record_line_) + ": unterminated quoted field");
-        ++line_;
-        if (!buf_.empty() && buf_.back() == '\r') buf_.pop_back();
+        if (cur.size() > input::kMaxLineBytes)
+          throw InputError(label() + ":" + std::to_string(record_line_) + ": quoted field longer than " +
+                           std::to_string(input::kMaxLineBytes) + " bytes");
+        if (!lines_.next(buf_)) throw InputError(label() + ":" + std::to_string(record_line_) + ": unterminated quoted field");
         i = 0;
         continue;
       }
@@ -39,15 +69,19 @@ bool Reader::next(std::vector<std::string>& fields) {
       if (quoted) {
         if (c == '"') {
           if (i < buf_.size() && buf_[i] == '"') { cur.push_back('"'); ++i; }
-          else quoted = false;
+          else quoted = false, closed = true;
         } else {
           cur.push_back(c);
         }
-      } else if (c == '"' && cur.empty()) {
-        quoted = true;
       } else if (c == ',') {
         fields.push_back(std::move(cur));
         cur.clear();
+        closed = false;
+      } else if (closed) {
+        throw InputError(label() + ":" + std::to_string(lines_.line()) + ":" + std::to_string(i) +
+                         ": unexpected text after a closing quote; expected a comma or the end of the line");
+      } else if (c == '"' && cur.empty()) {
+        quoted = true;
       } else {
         cur.push_back(c);
       }
@@ -94,6 +128,7 @@ static std::size_t edit_distance(std::string_view a, std::string_view b) {
 
 std::string closest(std::string_view word, const std::vector<std::string>& options) {
   std::string best;
+  if (word.size() > 64) return best;  // no suggestion for a hostile word (the distance is quadratic)
   std::size_t best_d = 3;
   for (const auto& o : options) {
     const auto d = edit_distance(word, o);

@@ -12,6 +12,7 @@
 #include "sim/io/traces/alibaba_v2023.hpp"
 #include "sim/common/error.hpp"
 #include "sim/model/gpu_models.hpp"
+#include "sim/io/input.hpp"
 #include "sim/io/scenario_spec.hpp"
 #include "sim/io/traces/native.hpp"
 #include "sim/io/work_catalog.hpp"
@@ -59,25 +60,6 @@ void apply_override_to(Json& doc, const std::string& assignment) {
   }
   Json value = Json::parse(text, nullptr, false);
   *at = value.is_discarded() ? Json(text) : std::move(value);
-}
-
-/// "line:col" of the byte a parse error points at (nlohmann counts bytes read, 1-based).
-std::string line_col(const std::string& text, std::size_t byte) {
-  std::size_t pos = std::min(byte == 0 ? 0 : byte - 1, text.size());
-  std::size_t line = 1 + static_cast<std::size_t>(std::count(text.begin(), text.begin() + pos, '\n'));
-  std::size_t line_start = text.rfind('\n', pos == 0 ? 0 : pos - 1);
-  line_start = (line_start == std::string::npos || pos == 0) ? 0 : line_start + 1;
-  return std::to_string(line) + ":" + std::to_string(pos - line_start + 1);
-}
-
-/// The useful part of nlohmann's parse message: "unexpected '}'; expected string literal".
-std::string parse_reason(const std::string& what) {
-  std::string s = what;
-  if (auto p = s.find("column "); p != std::string::npos)
-    if (auto c = s.find(": ", p); c != std::string::npos) s = s.substr(c + 2);
-  if (s.starts_with("syntax error while parsing "))
-    if (auto d = s.find(" - "); d != std::string::npos) s = s.substr(d + 3);
-  return s;
 }
 
 /// Composable topology: pools, switches, links; every name resolved, every pool reachable.
@@ -164,8 +146,9 @@ Scenario convert(const ojson& raw, const std::string& label, const fs::path& bas
     fs::path given = c["node_list"].get<std::string>();
     s.cluster.node_list = (base_dir / given).lexically_normal();
     s.cluster.node_list_format = c["format"].get<std::string>();
-    if (!fs::exists(s.cluster.node_list) || fs::is_directory(s.cluster.node_list))
-      fail(label, "/cluster/node_list", "file not found: " + s.cluster.node_list.string());
+    if (auto why = input::why_unreadable(s.cluster.node_list, input::kMaxTraceBytes))
+      fail(label, "/cluster/node_list", (*why == "cannot open file" ? std::string("file not found") : *why) + ": " +
+                                            input::shown(s.cluster.node_list));
     (void)alibaba::read_node_list(s.cluster.node_list, models);  // located errors; fills models
   } else {
     const ojson& nodes = c["nodes"];
@@ -216,10 +199,9 @@ Scenario convert(const ojson& raw, const std::string& label, const fs::path& bas
   if (w.contains("trace")) {
     fs::path given = w["trace"].get<std::string>();
     s.workload.trace = (base_dir / given).lexically_normal();
-    if (!fs::exists(s.workload.trace))
-      fail(label, "/workload/trace", "file not found: " + s.workload.trace.string());
-    if (fs::is_directory(s.workload.trace))
-      fail(label, "/workload/trace", "expected a file, got a directory: " + s.workload.trace.string());
+    if (auto why = input::why_unreadable(s.workload.trace, input::kMaxTraceBytes))
+      fail(label, "/workload/trace", (*why == "cannot open file" ? std::string("file not found") : *why) + ": " +
+                                         input::shown(s.workload.trace));
     if (w.contains("format")) {
       s.workload.format = w["format"].get<std::string>();
     } else {
@@ -313,18 +295,8 @@ Scenario scenario_from_json(const nlohmann::json& doc, const std::string& label,
 }
 
 Scenario load_scenario(const fs::path& file, const std::vector<std::string>& overrides) {
-  const std::string label = file.string();
-  std::ifstream in(file, std::ios::binary);
-  std::error_code ec;
-  if (!in || fs::is_directory(file, ec)) throw InputError(label + ": cannot open file");
-  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-
-  ojson doc;  // ordered: errors are reported in document order
-  try {
-    doc = ojson::parse(text);
-  } catch (const ojson::parse_error& e) {
-    throw InputError(label + ":" + line_col(text, e.byte) + ": malformed JSON: " + parse_reason(e.what()));
-  }
+  const std::string label = input::shown(file);
+  ojson doc = input::read_json_file(file);  // ordered: errors are reported in document order
   for (const auto& o : overrides) apply_override_to(doc, o);
   Scenario s = convert(doc, label, file.parent_path());
   s.source = file;

@@ -10,10 +10,20 @@
 
 #include "policies/registry.hpp"
 #include "sim/common/error.hpp"
+#include "sim/io/input.hpp"
 
 namespace fleetsim::spec {
 
 using ojson = nlohmann::ordered_json;
+
+namespace {
+// Size limits (sim/io/input.hpp, docs/reliability.md) as table bounds.
+constexpr double kMaxMilli = static_cast<double>(input::kMaxMilli);
+constexpr double kMaxNodes = static_cast<double>(input::kMaxNodes);
+constexpr double kMaxSeconds = input::kMaxSeconds;
+constexpr double kMaxBatches = static_cast<double>(input::kMaxBatches);
+constexpr double kMaxPlanValue = static_cast<double>(input::kMaxPlanValue);
+} // namespace
 
 namespace {
 Spec of(Type type, std::string description) {
@@ -67,8 +77,8 @@ namespace {
 Spec pipeline_object(bool named) {
   Spec stage = object("One stage: the request of each of its workers and its work per batch.", {
       key("name", string("Stage name, unique in the pipeline.").not_empty()).required(),
-      key("cpu_milli", integer("CPU per worker in milli-cores.").min(0).def(0)),
-      key("memory_mib", integer("Memory per worker in MiB.").min(0).def(0)),
+      key("cpu_milli", integer("CPU per worker in milli-cores.").min(0).max(kMaxMilli).def(0)),
+      key("memory_mib", integer("Memory per worker in MiB.").min(0).max(kMaxMilli).def(0)),
       key("num_gpu", integer("GPUs per worker (0: a CPU stage); with mig: MIG instances per worker, default 1.")
                          .min(0)
                          .max(64)),
@@ -78,7 +88,7 @@ Spec pipeline_object(bool named) {
                            .max(1000)),
       key("mig", string("MIG profile of each GPU instance, e.g. \"1g.5gb\" (needs MIG-enabled nodes).").not_empty()),
       key("gpu_models", array("Allowed GPU models; absent: any.", string("A GPU model name.").not_empty()).not_empty()),
-      key("batch_s", number("Seconds one worker takes to process one batch.").min(0)).required(),
+      key("batch_s", number("Seconds one worker takes to process one batch.").min(0).max(kMaxSeconds)).required(),
       key("workers", integer("Parallel workers. Disaggregated: separate allocations, each taking whole batches; "
                              "monolithic: the container holds them all and they split each batch.")
                          .min(1)
@@ -87,13 +97,13 @@ Spec pipeline_object(bool named) {
   });
   std::vector<Field> fields;
   if (named) fields.push_back(key("name", string("Pipeline name, referred to by jobs' pipeline field.").not_empty()).required());
-  fields.push_back(key("batches", integer("Batches a job of this pipeline processes (a job may override it).").min(1)).required());
+  fields.push_back(key("batches", integer("Batches a job of this pipeline processes (a job may override it).").min(1).max(kMaxBatches)).required());
   fields.push_back(key("buffer", integer("Batches each buffer between two consecutive stages holds (disaggregated mode).")
-                                     .min(1)
+                                     .min(1).max(kMaxBatches)
                                      .def(2)));
   fields.push_back(key("arrival_interval_s", number("Batches become available one every this many seconds from the "
                                                     "job's start (request batches of a service); 0: all at once.")
-                                                 .min(0)
+                                                 .min(0).max(kMaxSeconds)
                                                  .def(0)));
   fields.push_back(key("stages", array("Stages in order.", std::move(stage)).not_empty().unique("name")).required());
   return object(named ? "A pipeline template: stages run over batches." : "A pipeline of stages run over batches.",
@@ -105,26 +115,26 @@ Spec pipeline_object(bool named) {
 Spec cost_object() {
   auto item = [](std::string d) {
     return object(std::move(d), {
-        key("price_usd", number("Purchase price of one, USD.").min(0)),
-        key("power_w", number("Power of one, W.").min(0)),
-        key("usd_per_hour", number("Cloud pricing: rent of one, USD per hour.").min(0).def(0)),
+        key("price_usd", number("Purchase price of one, USD.").min(0).max(1e9)),
+        key("power_w", number("Power of one, W.").min(0).max(1e7)),
+        key("usd_per_hour", number("Cloud pricing: rent of one, USD per hour.").min(0).max(1e6).def(0)),
     });
   };
   Spec gpu = object("Price and power of one GPU model.", {
       key("model", string("GPU model, as in gpu_model.").not_empty()).required(),
-      key("price_usd", number("Purchase price of one GPU, USD.").min(0)),
-      key("idle_w", number("Power of an idle GPU, W.").min(0)),
-      key("busy_w", number("Power of a GPU doing work, W.").min(0)),
+      key("price_usd", number("Purchase price of one GPU, USD.").min(0).max(1e9)),
+      key("idle_w", number("Power of an idle GPU, W.").min(0).max(1e7)),
+      key("busy_w", number("Power of a GPU doing work, W.").min(0).max(1e7)),
   });
   return object("Cost and energy model: owned hardware (price amortized, energy billed) or cloud rent.", {
       key("pricing", string("own: purchase prices amortized over amortization_years plus energy; cloud: "
                             "usd_per_hour of every node and pool type (energy included).")
                          .one_of({"own", "cloud"})
                          .def("own")),
-      key("amortization_years", number("Years over which purchases are written off.").above(0).def(4)),
-      key("electricity_usd_per_kwh", number("Electricity price, USD per kWh.").min(0).def(0.08)),
-      key("pue", number("Power usage effectiveness: facility energy / IT energy.").min(1).def(1.58)),
-      key("hours_per_month", number("Hours in a month, for usd_per_month.").above(0).def(730)),
+      key("amortization_years", number("Years over which purchases are written off.").above(0).max(100).def(4)),
+      key("electricity_usd_per_kwh", number("Electricity price, USD per kWh.").min(0).max(1e3).def(0.08)),
+      key("pue", number("Power usage effectiveness: facility energy / IT energy.").min(1).max(10).def(1.58)),
+      key("hours_per_month", number("Hours in a month, for usd_per_month.").above(0).max(744).def(730)),
       key("gpus", array("Price and power per GPU model (others: built-in defaults).", std::move(gpu))
                       .not_empty()
                       .unique("model")),
@@ -137,9 +147,9 @@ Spec cost_object() {
 Spec plan_object() {
   Spec vary = object("A count the search may change.", {
       key("path", string("Dotted scenario path of an integer, e.g. cluster.nodes.0.count.").not_empty()).required(),
-      key("min", integer("Smallest value.").min(0)).required(),
-      key("max", integer("Largest value.").min(0)).required(),
-      key("step", integer("Values are min, min + step, ... up to max.").min(1).def(1)),
+      key("min", integer("Smallest value.").min(0).max(kMaxPlanValue)).required(),
+      key("max", integer("Largest value.").min(0).max(kMaxPlanValue)).required(),
+      key("step", integer("Values are min, min + step, ... up to max.").min(1).max(kMaxPlanValue).def(1)),
   });
   Spec topology = object("One topology to size: the base scenario with these changes.", {
       key("name", string("Name in the table, unique.").not_empty()).required(),
@@ -164,9 +174,9 @@ Spec plan_object() {
 Spec build_scenario() {
   Spec node = object("One kind of server and how many of them.", {
       key("name", string("Node type name, unique in the cluster.").not_empty()).required(),
-      key("count", integer("How many nodes of this type.").min(1).def(1)),
-      key("cpu_milli", integer("CPU per node in milli-cores (1000 = one core).").min(0)).required(),
-      key("memory_mib", integer("Memory per node in MiB.").min(0)).required(),
+      key("count", integer("How many nodes of this type.").min(1).max(kMaxNodes).def(1)),
+      key("cpu_milli", integer("CPU per node in milli-cores (1000 = one core).").min(0).max(kMaxMilli)).required(),
+      key("memory_mib", integer("Memory per node in MiB.").min(0).max(kMaxMilli)).required(),
       key("gpus", integer("GPUs per node.").min(0).max(64).def(0)),
       key("gpu_model", string("GPU model of the node, e.g. \"A100\"; required when gpus > 0.").not_empty()),
       key("fabric_ports", integer("Composable: fabric ports, the most pooled GPUs attached at once.").min(0).max(64).def(0)),
@@ -176,24 +186,24 @@ Spec build_scenario() {
                          "the geometry of gpu_model (built in or in mig_models).")
                      .def(false)),
       key("price_usd", number("Cost: purchase price of one server without its GPUs, USD (default from its CPU and "
-                              "memory; README).").min(0)),
-      key("idle_w", number("Cost: server power without GPUs when nothing is allocated, W.").min(0)),
-      key("busy_w", number("Cost: server power without GPUs with all CPU allocated, W (linear in between).").min(0)),
-      key("usd_per_hour", number("Cost, cloud pricing: rent of one such instance, GPUs included, USD per hour.").min(0)),
+                              "memory; README).").min(0).max(1e9)),
+      key("idle_w", number("Cost: server power without GPUs when nothing is allocated, W.").min(0).max(1e7)),
+      key("busy_w", number("Cost: server power without GPUs with all CPU allocated, W (linear in between).").min(0).max(1e7)),
+      key("usd_per_hour", number("Cost, cloud pricing: rent of one such instance, GPUs included, USD per hour.").min(0).max(1e6)),
   }).needs_if_positive("gpus", "gpu_model").needs_if_positive("fabric_ports", "switch");
 
   Spec pool = object("Composable: a kind of GPU chassis and how many of them.", {
       key("name", string("Pool type name, unique; chassis i is named <name>-<i>.").not_empty()).required(),
-      key("count", integer("How many chassis of this type.").min(1).def(1)),
+      key("count", integer("How many chassis of this type.").min(1).max(kMaxNodes).def(1)),
       key("gpus", integer("GPUs per chassis.").min(1).max(4096)).required(),
       key("gpu_model", string("GPU model in the chassis.").not_empty()).required(),
       key("uplink_bandwidth_Bps", number("Bandwidth of each chassis' uplink to its switches, bytes/s per direction "
                                          "(default: PCIe Gen5 x16, 63 GB/s).")
-                                      .above(0)
+                                      .above(0).max(1e15)
                                       .def(63e9)),
-      key("price_usd", number("Cost: purchase price of one chassis without its GPUs, USD.").min(0)),
-      key("power_w", number("Cost: power of one chassis without its GPUs, W.").min(0)),
-      key("usd_per_hour", number("Cost, cloud pricing: rent of one chassis with its GPUs, USD per hour.").min(0)),
+      key("price_usd", number("Cost: purchase price of one chassis without its GPUs, USD.").min(0).max(1e9)),
+      key("power_w", number("Cost: power of one chassis without its GPUs, W.").min(0).max(1e7)),
+      key("usd_per_hour", number("Cost, cloud pricing: rent of one chassis with its GPUs, USD per hour.").min(0).max(1e6)),
   });
 
   Spec fabric_switch = object("Composable: a fabric switch; servers connect to it and reach its pools.", {
@@ -205,14 +215,14 @@ Spec build_scenario() {
   });
 
   Spec links = object("Link speeds and composition times; defaults and sources are in the README.", {
-      key("nvlink_bandwidth_Bps", number("GPU NVLink port, bytes/s per direction.").above(0).def(300e9)),
-      key("nvlink_latency_s", number("NVLink hop latency, s.").min(0).def(1e-6)),
-      key("nic_bandwidth_Bps", number("Server NIC, bytes/s per direction.").above(0).def(25e9)),
-      key("nic_latency_s", number("NIC latency, s.").min(0).def(2e-6)),
-      key("port_bandwidth_Bps", number("Fabric port / chassis GPU slot (PCIe x16), bytes/s per direction.").above(0).def(31.5e9)),
-      key("port_latency_s", number("Fabric switch hop latency, s.").min(0).def(1e-7)),
-      key("attach_s", number("Time to attach pooled GPUs to a server, s.").min(0).def(5)),
-      key("detach_s", number("Extra time when idle GPUs must first be detached from another server, s.").min(0).def(2)),
+      key("nvlink_bandwidth_Bps", number("GPU NVLink port, bytes/s per direction.").above(0).max(1e15).def(300e9)),
+      key("nvlink_latency_s", number("NVLink hop latency, s.").min(0).max(kMaxSeconds).def(1e-6)),
+      key("nic_bandwidth_Bps", number("Server NIC, bytes/s per direction.").above(0).max(1e15).def(25e9)),
+      key("nic_latency_s", number("NIC latency, s.").min(0).max(kMaxSeconds).def(2e-6)),
+      key("port_bandwidth_Bps", number("Fabric port / chassis GPU slot (PCIe x16), bytes/s per direction.").above(0).max(1e15).def(31.5e9)),
+      key("port_latency_s", number("Fabric switch hop latency, s.").min(0).max(kMaxSeconds).def(1e-7)),
+      key("attach_s", number("Time to attach pooled GPUs to a server, s.").min(0).max(kMaxSeconds).def(5)),
+      key("detach_s", number("Extra time when idle GPUs must first be detached from another server, s.").min(0).max(kMaxSeconds).def(2)),
   });
 
   Spec mig_profile = object("A MIG GPU-instance profile.", {
@@ -222,8 +232,8 @@ Spec build_scenario() {
       key("starts", array("Allowed first memory slice of an instance.", integer("A memory slice index.").min(0).max(15))
                         .not_empty())
           .required(),
-      key("memory_mib", integer("Memory of an instance in MiB.").min(0).def(0)),
-      key("max_instances", integer("Most instances per GPU; 0: as many as fit.").min(0).def(0)),
+      key("memory_mib", integer("Memory of an instance in MiB.").min(0).max(kMaxMilli).def(0)),
+      key("max_instances", integer("Most instances per GPU; 0: as many as fit.").min(0).max(64).def(0)),
   });
   Spec mig_model = object("MIG geometry of a GPU model that is not built in (or replacing a built-in one).", {
       key("model", string("GPU model name, as in gpu_model.").not_empty()).required(),
@@ -262,7 +272,7 @@ Spec build_scenario() {
                                             "priority, pipeline, mode, batches, num_nodes, mig."))
                       .not_empty()
                       .unique("id")),
-      key("horizon_s", number("Simulated time at which the run stops, in seconds.").above(0)),
+      key("horizon_s", number("Simulated time at which the run stops, in seconds.").above(0).max(kMaxSeconds)),
       key("unplaceable", string("A job no node could ever hold: error (a located input error, the default for native "
                                 "traces and inline jobs) or count (reported unplaceable at arrival, the default "
                                 "for alibaba-v2023 pod lists).")
@@ -291,11 +301,11 @@ Spec build_scenario() {
   }).exactly_one({"trace", "jobs"});
 
   Spec shape = object("One task shape of the fragmentation target workload.", {
-      key("cpu_milli", integer("CPU in milli-cores.").min(0).def(0)),
+      key("cpu_milli", integer("CPU in milli-cores.").min(0).max(kMaxMilli).def(0)),
       key("num_gpu", integer("GPUs.").min(0).max(64).def(0)),
       key("gpu_milli", integer("Milli-GPU per GPU (0 when num_gpu is 0).").min(0).max(1000).def(0)),
       key("gpu_models", string("Allowed GPU models, |-separated; empty or absent: any.")),
-      key("weight", number("Popularity; weights are renormalised to sum to 1.").min(0)).required(),
+      key("weight", number("Popularity; weights are renormalised to sum to 1.").min(0).max(1e9)).required(),
   });
 
   Spec fragmentation = object("Target workload of the fragmentation metric (FGD, Weng et al. ATC'23).", {
@@ -379,6 +389,7 @@ std::string unknown_key(const std::string& k, const Spec& s) {
   const Field* best = nullptr;
   std::size_t best_score = 99;
   for (const auto& f : s.fields) {
+    if (k.size() > 64) break;  // no suggestion for a hostile key (the distance is quadratic)
     std::string a = lower(k), b = lower(f.key);
     std::size_t d = edit_distance(a, b), limit = b.size() <= 4 ? 1 : 2;
     std::size_t score = d <= limit ? d : 99;
@@ -448,7 +459,7 @@ private:
     for (auto item : v.items()) {
       const std::string& k = item.key();
       ojson& child = item.value();
-      std::string at = ptr + "/" + pointer_token(k);
+      std::string at = ptr + "/" + pointer_token(k.size() > 60 ? k.substr(0, 60) + "..." : k);
       auto f = std::find_if(s.fields.begin(), s.fields.end(), [&](const Field& g) { return g.key == k; });
       if (f == s.fields.end()) fail(at, unknown_key(k, s));
       if (!f->only_with.empty() && !v.contains(f->only_with))

@@ -84,7 +84,7 @@ double FragTarget::node_fragment(std::int64_t cpu_free_milli, std::span<const st
   const double idle_d = static_cast<double>(idle);
   double frag = cpu_only_weight_ * idle_d;
   for (const auto& g : groups_) {
-    const bool access = g.model_mask == 0 || (gpu_model >= 0 && ((g.model_mask >> gpu_model) & 1u));
+    const bool access = g.model_mask == 0 || model_matches(g.model_mask, gpu_model);
     std::int32_t fit = 0;
     std::int64_t small = 0;  // free milli on GPUs too small for the group's per-GPU request
     if (access)

@@ -149,7 +149,7 @@ int ClusterState::pool_gpus_available(int n, std::int32_t gpu_milli, std::uint64
   const Node& nd = node(n);
   if (nd.fabric_switch < 0) return 0;
   auto model_ok = [&](int p) {
-    return mask == 0 || ((mask >> pools_[static_cast<std::size_t>(p)].gpu_model) & 1u);
+    return model_matches(mask, pools_[static_cast<std::size_t>(p)].gpu_model);
   };
   int attached_ok = 0, attached_idle = 0;
   for (int g : attached_gpus(n)) {
@@ -169,9 +169,8 @@ int ClusterState::pool_gpus_available(int n, std::int32_t gpu_milli, std::uint64
 }
 
 bool ClusterState::model_allowed(int n, std::uint64_t mask) const {
-  if (mask == 0) return true;
-  const int m = node(n).gpu_model;
-  return m >= 0 && ((mask >> m) & 1u);
+  if (mask == 0) return true;  // CPU-only nodes included: a request without GPUs goes anywhere
+  return model_matches(mask, node(n).gpu_model);
 }
 
 bool ClusterState::fits(int n, const Request& req) const {
@@ -207,7 +206,7 @@ int ClusterState::pool_capacity(int sw, int ports, std::uint64_t mask) const {
   int reachable = 0;
   for (int p : switch_pools(sw)) {
     const Pool& pl = pools_[static_cast<std::size_t>(p)];
-    if (mask == 0 || ((mask >> pl.gpu_model) & 1u)) reachable += pl.gpu_count;
+    if (model_matches(mask, pl.gpu_model)) reachable += pl.gpu_count;
   }
   return std::min(ports, reachable);
 }
@@ -217,9 +216,7 @@ bool ClusterState::could_ever_fit(const Request& req) const {
     if (req.cpu_milli > s.cpu_milli || req.memory_mib > s.memory_mib) continue;
     if (req.num_gpu == 0) return true;
     if (req.gpu_milli > 1000) continue;
-    if (s.gpu_count >= req.num_gpu && s.gpu_model >= 0 &&
-        (req.model_mask == 0 || ((req.model_mask >> s.gpu_model) & 1u)))
-      return true;
+    if (s.gpu_count >= req.num_gpu && model_matches(req.model_mask, s.gpu_model)) return true;
     if (s.fabric_switch >= 0 && pool_capacity(s.fabric_switch, s.fabric_ports, req.model_mask) >= req.num_gpu)
       return true;
   }

@@ -8,6 +8,13 @@
 
 namespace fleetsim {
 
+/// @brief The one GPU-model match: true when a request's allowed-model mask (bit i = model id i;
+/// 0 = any model) admits a GPU of model id `model` (-1 = no GPU: never admitted).
+inline bool model_matches(std::uint64_t mask, int model) {
+  if (model < 0 || model >= 64) return false;
+  return mask == 0 || ((mask >> model) & 1u) != 0;
+}
+
 class GpuModels {
 public:
   static constexpr int kMaxModels = 64;

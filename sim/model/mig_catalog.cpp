@@ -54,7 +54,7 @@ bool mig_could_ever_fit(const ClusterState& cluster, const MigCatalog& mig, cons
   if (r.mig < 0) return cluster.could_ever_fit(r);
   for (int n = 0; n < cluster.num_nodes(); ++n) {
     const Node& nd = cluster.node(n);
-    if (nd.gpu_model < 0 || !((r.model_mask >> nd.gpu_model) & 1u)) continue;
+    if (!model_matches(r.model_mask, nd.gpu_model)) continue;
     if (r.cpu_milli > nd.cpu_milli || r.memory_mib > nd.memory_mib) continue;
     const mig::Geometry* g = mig.geometry(nd.gpu_model);
     const int p = mig.profile_index(nd.gpu_model, r.mig);

@@ -1,6 +1,8 @@
 // Gang and MIG placement: every part of a job or none.
 #include "sim/sched/gang.hpp"
 
+#include "sim/sched/answer_check.hpp"
+
 #include <stdexcept>
 #include <string>
 
@@ -162,13 +164,7 @@ std::optional<std::vector<Allocation>> PartsPlacer::place(int job, const Job& j,
     scratch_.req = r;
     auto a = policy.place(scratch_, cluster);
     if (!a) return undo();
-    if (a->cpu_milli != r.cpu_milli || a->memory_mib != r.memory_mib || a->num_gpus() != r.num_gpu)
-      throw std::logic_error("placement policy " + std::string(policy.name()) + " returned an allocation that does not "
-                             "match part " + std::to_string(p) + " of job " + j.id);
-    for (const auto* shares : {&a->gpus, &a->pool})
-      for (const auto& g : *shares)
-        if (g.milli != r.gpu_milli)
-          throw std::logic_error("placement policy returned a wrong GPU share for part " + std::to_string(p) + " of job " + j.id);
+    check_answer(policy, r, *a, cluster, "part " + std::to_string(p) + " of job " + j.id);
     cluster.allocate(*a);  // throws on over-allocation: a policy bug, never silent
     done.push_back(std::move(*a));
   }

@@ -3,6 +3,7 @@
 #include <queue>
 #include <stdexcept>
 
+#include "sim/sched/answer_check.hpp"
 #include "sim/sched/gang.hpp"
 
 namespace fleetsim {
@@ -188,14 +189,7 @@ void Scheduler::schedule(double now, std::vector<int>& started) {
       if (queue_.blocking()) break;
       continue;
     }
-    if (alloc->cpu_milli != job.req.cpu_milli || alloc->memory_mib != job.req.memory_mib ||
-        alloc->num_gpus() != job.req.num_gpu)
-      throw std::logic_error("placement policy " + std::string(placement_.name()) + " returned an allocation that "
-                             "does not match the request of job " + job.id);
-    for (const auto* shares : {&alloc->gpus, &alloc->pool})
-      for (const auto& g : *shares)
-        if (g.milli != job.req.gpu_milli)
-          throw std::logic_error("placement policy returned a wrong GPU share for job " + job.id);
+    check_answer(placement_, job.req, *alloc, cluster_, "job " + job.id);
     for (int g : alloc->attach)  // servers losing an idle GPU to this composition change too
       if (const int m = cluster_.pool_gpu_attached(g); m >= 0) touched_.push_back(m);
     const int detached = cluster_.allocate(*alloc);  // throws on over-allocation: a policy bug, never silent

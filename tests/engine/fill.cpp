@@ -172,7 +172,7 @@ TEST_CASE("one fgd fill run of the default trace: consistent events, exact fragm
   const auto& t = trace();
   auto run = [&](std::vector<double>* frag_errors) {
     ClusterState c = t.nodes.cluster;
-    auto p = policies::make_placement("fgd", json::object(), 42);
+    auto p = policies::make_placement("fgd", {json::object(), 42, std::make_shared<const FragTarget>(t.target)});
     FillOptions opt;
     opt.seed = 42;
     const auto r = run_fill(c, t.pods, *p, t.target, opt, [&](const FillEvent& e) {
@@ -227,7 +227,8 @@ TEST_CASE("validation: mean GPU allocation at 100% arrival, seeds 42..51, within
     for (std::size_t i; (i = next++) < at100.size();) {
       ClusterState c = t.nodes.cluster;
       const std::uint64_t seed = 42 + i % kSeeds;
-      auto p = policies::make_placement(paper[i / kSeeds].policy, json::object(), seed);
+      auto p = policies::make_placement(paper[i / kSeeds].policy,
+                                        {json::object(), seed, std::make_shared<const FragTarget>(t.target)});
       FillOptions opt;
       opt.seed = seed;
       const auto r = run_fill(c, t.pods, *p, t.target, opt);

@@ -49,9 +49,7 @@ TargetShape shape(std::int64_t cpu, std::int32_t num_gpu, std::int32_t gpu_milli
 
 std::unique_ptr<policies::PlacementPolicy> make_fgd(const FragTarget& t, const std::string& tie = "index",
                                                    std::uint64_t seed = 1) {
-  auto p = make("fgd", tie, seed);
-  dynamic_cast<policies::FragAware&>(*p).set_frag_target(std::make_shared<const FragTarget>(t));
-  return p;
+  return policies::make_placement("fgd", {json{{"tie_break", tie}}, seed, std::make_shared<const FragTarget>(t)});
 }
 
 } // namespace

@@ -57,10 +57,12 @@ int main(int argc, char** argv) {
     std::printf("load: %d nodes, %d GPUs, %zu pods, %zu target shapes, %.3f s\n", nodes.cluster.num_nodes(),
                 nodes.cluster.num_gpus(), pods.size(), target.shapes().size(), seconds_since(t0));
     const nlohmann::json params = {{"tie_break", tie}};
+    const auto shared_target = std::make_shared<const FragTarget>(target);
 
     auto run = [&](const char* policy, std::uint64_t seed) {
       ClusterState cluster = nodes.cluster;
-      auto p = policies::make_placement(policy, policy == std::string("random") ? nlohmann::json::object() : params, seed);
+      auto p = policies::make_placement(policy, {policy == std::string("random") ? nlohmann::json::object() : params,
+                                                 seed, shared_target});
       FillOptions opt;
       opt.seed = seed;
       return run_fill(cluster, pods, *p, target, opt);

@@ -4,16 +4,22 @@
 #include <unordered_map>
 
 #include "sim/io/csv.hpp"
+#include "sim/io/input.hpp"
 #include "sim/common/error.hpp"
 
 namespace fleetsim::alibaba {
 namespace {
 
+/// A cell in quotes, cut at 80 bytes (not inside a UTF-8 character).
 std::string dq(std::string_view s) {
-  std::string q;
-  q.reserve(s.size() + 2);
-  q.push_back('"');
-  q.append(s);
+  std::string q = "\"";
+  if (s.size() <= 80) {
+    q.append(s);
+  } else {
+    std::size_t n = 77;
+    while (n > 0 && (static_cast<unsigned char>(s[n]) & 0xC0) == 0x80) --n;
+    q.append(s.substr(0, n)).append("...");
+  }
   q.push_back('"');
   return q;
 }
@@ -77,7 +83,7 @@ struct Row {
   std::optional<double> time(std::size_t k) const {
     if (!header.has(k) || text(k).empty()) return std::nullopt;
     const auto v = csv::parse_double(text(k));
-    if (!v || *v < 0) fail(k, "expected a non-negative number of seconds or nothing");
+    if (!v || *v < 0 || *v > input::kMaxSeconds) fail(k, "expected a non-negative number of seconds up to 1e10, or nothing");
     return v;
   }
   void check_width() const {
@@ -119,9 +125,12 @@ NodeList read_node_list(const std::filesystem::path& file, GpuModels& models) {
   const Header header(fields, kNodeColumns, kNodeColumns.size(), reader.label() + ":" + std::to_string(reader.line()));
   NodeList out;
   std::unordered_map<std::string, std::int64_t> seen;  // sn -> line
+  std::int64_t gpus = 0;
   while (reader.next(fields)) {
     const Row r{reader, header, kNodeColumns, fields};
     r.check_width();
+    if (out.cluster.num_nodes() >= input::kMaxNodes)
+      throw InputError(r.at() + ": more than " + std::to_string(input::kMaxNodes) + " nodes (the limit of a cluster)");
     const std::string& sn = r.text(kSn);
     if (sn.empty()) r.fail(kSn, "expected a node name");
     if (auto [it, fresh] = seen.emplace(sn, reader.line()); !fresh)
@@ -151,6 +160,9 @@ NodeList read_node_list(const std::filesystem::path& file, GpuModels& models) {
       out.types.push_back(t);
       type = static_cast<int>(out.types.size()) - 1;
     }
+    gpus += t.gpus;
+    if (gpus > input::kMaxGpus)
+      throw InputError(r.at() + ": more than " + std::to_string(input::kMaxGpus) + " GPUs (the limit of a cluster)");
     ++out.types[static_cast<std::size_t>(type)].count;
     out.cluster.add_node(sn, type, t.cpu_milli, t.memory_mib, static_cast<int>(t.gpus), model);
   }
@@ -168,6 +180,8 @@ std::vector<Pod> read_pod_list(const std::filesystem::path& file, const GpuModel
   while (reader.next(fields)) {
     const Row r{reader, header, kPodColumns, fields};
     r.check_width();
+    if (pods.size() >= static_cast<std::size_t>(input::kMaxJobs))
+      throw InputError(r.at() + ": more than " + std::to_string(input::kMaxJobs) + " pods (the limit of a workload)");
     Pod p;
     p.line = reader.line();
     Job& j = p.job;
@@ -222,6 +236,7 @@ std::vector<Pod> read_pod_list(const std::filesystem::path& file, const GpuModel
     }
     pods.push_back(std::move(p));
   }
+  if (pods.empty()) throw InputError(reader.label() + ": no pods, expected at least one row after the header");
   return pods;
 }
 

@@ -10,6 +10,7 @@
 #include <unordered_set>
 
 #include "sim/io/csv.hpp"
+#include "sim/io/input.hpp"
 #include "sim/common/error.hpp"
 #include "sim/io/outputs.hpp"
 #include "sim/io/work_catalog.hpp"
@@ -50,21 +51,33 @@ std::uint64_t parse_models(std::string_view list, const GpuModels& models, const
 
 /// Checks relations between fields once each field has its type.
 void check_job(const Job& j, const Fail& fail) {
+  using input::kMaxSeconds, input::kMaxMilli;
+  const std::string seconds = "expected a non-negative number of seconds up to 1e10";
   if (j.id.empty()) fail("id", "expected a non-empty string");
-  if (!(j.submit_s >= 0)) fail("submit_s", "expected a non-negative number");
-  if (!(j.duration_s >= 0)) fail("duration_s", "expected a non-negative number");
-  if (j.req.cpu_milli < 0) fail("cpu_milli", "expected a non-negative integer");
-  if (j.req.memory_mib < 0) fail("memory_mib", "expected a non-negative integer");
+  if (!(j.submit_s >= 0 && j.submit_s <= kMaxSeconds)) fail("submit_s", seconds);
+  if (!(j.duration_s >= 0 && j.duration_s <= kMaxSeconds)) fail("duration_s", seconds);
+  if (j.req.cpu_milli < 0 || j.req.cpu_milli > kMaxMilli) fail("cpu_milli", "expected a non-negative integer up to 2^40");
+  if (j.req.memory_mib < 0 || j.req.memory_mib > kMaxMilli) fail("memory_mib", "expected a non-negative integer up to 2^40");
   if (j.req.num_gpu < 0 || j.req.num_gpu > 64) fail("num_gpu", "expected an integer from 0 to 64");
   if (j.req.num_gpu == 0 && j.req.gpu_milli != 0) fail("gpu_milli", "expected 0 when num_gpu is 0");
   if (j.req.num_gpu > 0 && (j.req.gpu_milli < 1 || j.req.gpu_milli > 1000))
     fail("gpu_milli", "expected an integer from 1 to 1000 when num_gpu > 0");
-  if (j.profile.steps < 0) fail("steps", "expected a non-negative integer");
-  if (!(j.profile.step_compute_s >= 0)) fail("step_compute_s", "expected a non-negative number");
-  if (!(j.profile.allreduce_bytes >= 0)) fail("allreduce_bytes", "expected a non-negative number");
+  if (j.profile.steps < 0 || j.profile.steps > input::kMaxSteps) fail("steps", "expected a non-negative integer up to 1e9");
+  if (!(j.profile.step_compute_s >= 0 && j.profile.step_compute_s <= kMaxSeconds)) fail("step_compute_s", seconds);
+  if (!(j.profile.allreduce_bytes >= 0 && j.profile.allreduce_bytes <= 1e18))
+    fail("allreduce_bytes", "expected a non-negative number up to 1e18");
 }
 
-std::string json_quoted(std::string_view s) { return nlohmann::json(std::string(s)).dump(); }
+/// A value for "got ...": compact JSON, cut at 80 bytes (not inside a UTF-8 character).
+std::string brief(const nlohmann::json& v) {
+  std::string s = v.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  if (s.size() <= 80) return s;
+  std::size_t n = 77;
+  while (n > 0 && (static_cast<unsigned char>(s[n]) & 0xC0) == 0x80) --n;
+  return s.substr(0, n) + "...";
+}
+
+std::string json_quoted(std::string_view s) { return brief(nlohmann::json(std::string(s.substr(0, 200)))); }
 
 std::size_t field_index(std::string_view name) {
   std::size_t k = 0;
@@ -111,17 +124,18 @@ Job job_from_json(const nlohmann::json& obj, const GpuModels& models, const std:
                   const WorkCatalog* work) {
   Fail fail = [&](const std::string& field, const std::string& what) {
     std::string msg = pointer_style ? where + "/" + field + ": " + what : where + ": field " + field + ": " + what;
-    if (obj.is_object() && obj.contains(field)) msg += ", got " + obj.at(field).dump();
+    if (obj.is_object() && obj.contains(field)) msg += ", got " + brief(obj.at(field));
     throw InputError(msg);
   };
-  if (!obj.is_object()) throw InputError(where + ": expected a job object, got " + obj.dump());
+  if (!obj.is_object()) throw InputError(where + ": expected a job object, got " + brief(obj));
   for (const auto& [key, value] : obj.items()) {
     bool known = false;
     for (const auto& f : kFields) known |= f == key;
     if (known) continue;
     const auto hint = csv::closest(key, kFields);
     const std::string what = "unknown key" + (hint.empty() ? "" : "; did you mean \"" + hint + "\"?");
-    throw InputError(pointer_style ? where + "/" + key + ": " + what : where + ": field " + key + ": " + what);
+    const std::string k = key.size() > 60 ? key.substr(0, 60) + "..." : key;
+    throw InputError(pointer_style ? where + "/" + k + ": " + what : where + ": field " + k + ": " + what);
   }
   const bool pipeline = obj.contains("pipeline");
   for (const auto& f : kRequired)
@@ -131,6 +145,7 @@ Job job_from_json(const nlohmann::json& obj, const GpuModels& models, const std:
     }
   auto integer = [&](const char* f, const char* what) -> std::int64_t {
     const auto& v = obj.at(f);
+    if (v.is_number_unsigned() && v.get<std::uint64_t>() > static_cast<std::uint64_t>(INT64_MAX)) fail(f, what);
     if (v.is_number_integer()) return v.get<std::int64_t>();
     if (v.is_number_float() && v.get<double>() == std::trunc(v.get<double>()) && std::fabs(v.get<double>()) < 9e15)
       return static_cast<std::int64_t>(v.get<double>());
@@ -192,8 +207,8 @@ Job job_from_json(const nlohmann::json& obj, const GpuModels& models, const std:
   if (obj.contains("mode")) wf.mode = text("mode");
   if (obj.contains("mig")) wf.mig = text("mig");
   if (obj.contains("batches")) {
-    wf.batches = integer("batches", "expected a positive integer");
-    if (wf.batches < 1) fail("batches", "expected a positive integer");
+    wf.batches = integer("batches", "expected an integer from 1 to 1000000");
+    if (wf.batches < 1 || wf.batches > input::kMaxBatches) fail("batches", "expected an integer from 1 to 1000000");
   }
   if (obj.contains("num_nodes")) wf.num_nodes = integer("num_nodes", "expected an integer from 1 to 4096");
   mig_share(j, wf, fail);
@@ -209,6 +224,7 @@ std::vector<Job> read_csv_trace(const std::filesystem::path& file, const GpuMode
   if (!reader.next(row)) throw InputError(reader.label() + ": empty file, expected a header line");
   const std::string header_at = reader.label() + ":" + std::to_string(reader.line());
   std::vector<int> col(kFields.size(), -1);
+  const std::size_t col_count = row.size();
   for (std::size_t c = 0; c < row.size(); ++c) {
     const auto& name = row[c];
     int f = -1;
@@ -233,14 +249,16 @@ std::vector<Job> read_csv_trace(const std::filesystem::path& file, const GpuMode
     if (col[k] < 0 && !(col[c_pipeline] >= 0 && pipeline_optional(r)))
       throw InputError(header_at + ": missing required column " + json_quoted(r));
   }
+  const std::size_t width = col_count;
   std::vector<Job> jobs;
   std::unordered_set<std::string> ids;
   while (reader.next(row)) {
     const std::string at = reader.label() + ":" + std::to_string(reader.line());
-    if (row.size() != static_cast<std::size_t>(std::count_if(col.begin(), col.end(), [](int c) { return c >= 0; })) &&
-        row.size() < static_cast<std::size_t>(*std::max_element(col.begin(), col.end()) + 1))
-      throw InputError(at + ": expected " + std::to_string(*std::max_element(col.begin(), col.end()) + 1) +
-                       " fields, got " + std::to_string(row.size()));
+    if (row.size() != width)
+      throw InputError(at + ": expected " + std::to_string(width) + " fields (as the header), got " +
+                       std::to_string(row.size()) + (row.size() < width ? " (truncated row?)" : ""));
+    if (jobs.size() >= static_cast<std::size_t>(input::kMaxJobs))
+      throw InputError(at + ": more than " + std::to_string(input::kMaxJobs) + " jobs (the limit of a workload)");
     auto cell = [&](std::size_t k) -> const std::string& { return row[static_cast<std::size_t>(col[k])]; };
     Fail fail = [&](const std::string& field, const std::string& what) {
       std::size_t k = 0;
@@ -286,8 +304,8 @@ std::vector<Job> read_csv_trace(const std::filesystem::path& file, const GpuMode
     if (col[c_mode] >= 0) wf.mode = cell(c_mode);
     if (col[c_mig] >= 0) wf.mig = cell(c_mig);
     if (col[c_batches] >= 0 && !cell(c_batches).empty()) {
-      wf.batches = integer(c_batches, "expected a positive integer");
-      if (wf.batches < 1) fail("batches", "expected a positive integer");
+      wf.batches = integer(c_batches, "expected an integer from 1 to 1000000");
+      if (wf.batches < 1 || wf.batches > input::kMaxBatches) fail("batches", "expected an integer from 1 to 1000000");
     }
     if (col[c_nodes] >= 0 && !cell(c_nodes).empty()) wf.num_nodes = integer(c_nodes, "expected an integer from 1 to 4096");
     mig_share(j, wf, fail);
@@ -297,32 +315,30 @@ std::vector<Job> read_csv_trace(const std::filesystem::path& file, const GpuMode
     jobs.push_back(std::move(j));
     if (lines) lines->push_back(reader.line());
   }
+  if (jobs.empty()) throw InputError(reader.label() + ": no jobs, expected at least one row after the header");
   return jobs;
 }
 
 std::vector<Job> read_jsonl_trace(const std::filesystem::path& file, const GpuModels& models, const WorkCatalog* work,
                                   std::vector<std::int64_t>* lines) {
-  std::ifstream in(file, std::ios::binary);
-  const std::string label = file.string();
-  if (!in) throw InputError(label + ": cannot open file");
+  csv::LineReader in(file);
+  const std::string& label = in.label();
   std::vector<Job> jobs;
   std::unordered_set<std::string> ids;
   std::string line;
-  for (std::int64_t n = 1; std::getline(in, line); ++n) {
-    if (!line.empty() && line.back() == '\r') line.pop_back();
+  while (in.next(line)) {
+    const std::int64_t n = in.line();
     if (line.find_first_not_of(" \t") == std::string::npos) continue;
     const std::string at = label + ":" + std::to_string(n);
-    nlohmann::json obj;
-    try {
-      obj = nlohmann::json::parse(line);
-    } catch (const nlohmann::json::parse_error& e) {
-      throw InputError(at + ": malformed JSON at column " + std::to_string(e.byte) + ": expected one job object per line");
-    }
+    if (jobs.size() >= static_cast<std::size_t>(input::kMaxJobs))
+      throw InputError(at + ": more than " + std::to_string(input::kMaxJobs) + " jobs (the limit of a workload)");
+    const nlohmann::json obj = input::parse_json_unordered(line, label, n);
     Job j = job_from_json(obj, models, at, false, work);
     if (!ids.insert(j.id).second) throw InputError(at + ": field id: duplicate job id " + json_quoted(j.id));
     jobs.push_back(std::move(j));
     if (lines) lines->push_back(n);
   }
+  if (jobs.empty()) throw InputError(label + ": no jobs, expected at least one job object");
   return jobs;
 }
 
