@@ -58,6 +58,13 @@ void apply_override_to(Json& doc, const std::string& assignment) {
     }
     walked = walked == "the document" ? seg : walked + "." + seg;
   }
+  std::size_t depth = 0, deepest = 0;
+  for (char c : text) {
+    if (c == '[' || c == '{') deepest = std::max(deepest, ++depth);
+    else if ((c == ']' || c == '}') && depth > 0) --depth;
+  }
+  if (deepest > input::kMaxJsonDepth)
+    fail_set("VALUE nests deeper than " + std::to_string(input::kMaxJsonDepth) + " levels of arrays and objects");
   Json value = Json::parse(text, nullptr, false);
   *at = value.is_discarded() ? Json(text) : std::move(value);
 }
@@ -185,6 +192,17 @@ Scenario convert(const ojson& raw, const std::string& label, const fs::path& bas
   }
 
   convert_topology(c, label, models, s.cluster);
+  {  // sizes before anything is allocated for them (counts are bounded one by one by the table)
+    std::int64_t nodes = 0, gpus = 0;
+    for (const auto& t : s.cluster.node_types) nodes += t.count, gpus += t.count * t.gpus;
+    if (nodes > input::kMaxNodes)
+      fail(label, "/cluster/nodes", "expected at most " + std::to_string(input::kMaxNodes) + " nodes in all, got " +
+                                        std::to_string(nodes));
+    for (const auto& p : s.cluster.pools) gpus += p.count * p.gpus;
+    if (gpus > input::kMaxGpus)
+      fail(label, "/cluster", "expected at most " + std::to_string(input::kMaxGpus) + " GPUs in all (nodes and pools), got " +
+                                  std::to_string(gpus));
+  }
   if (c.contains("mig_models")) s.cluster.mig_models = nlohmann::json(c["mig_models"]);
 
   // Pipelines, MIG profiles, multi-node gangs: checked here without the cluster's capacity

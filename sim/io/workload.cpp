@@ -1,5 +1,7 @@
 #include "sim/io/workload.hpp"
 
+#include <algorithm>
+
 #include "sim/io/traces/alibaba_v2023.hpp"
 #include "sim/common/error.hpp"
 #include "sim/sched/gang.hpp"
@@ -64,6 +66,12 @@ RunInputs load_inputs(const Scenario& sc) {
                        std::to_string(j.req.gpu_milli) + " mGPU) fits no node of the cluster even when empty; "
                        "set workload.unplaceable to \"count\" to report such jobs as unplaceable instead");
     }
+  if (in.jobs.empty())  // readers reject empty traces; this guards every other source
+    throw InputError(scenario_label + ": /workload: no jobs, expected at least one");
+  if (sc.fragmentation.popular && !sc.fragmentation.include_cpu_only &&
+      std::none_of(in.jobs.begin(), in.jobs.end(), [](const Job& j) { return j.req.num_gpu > 0 && j.req.gpu_milli > 0; }))
+    throw InputError(scenario_label + ": /fragmentation/include_cpu_only: the workload has no GPU job to derive the "
+                                      "fragmentation target from; set it to true or give /fragmentation/target");
   if (w.mode == "fill")
     for (const auto& j : in.jobs)
       if (j.work)

@@ -6,6 +6,7 @@
 
 #include "sim/io/csv.hpp"
 #include "sim/common/error.hpp"
+#include "sim/io/input.hpp"
 #include "sim/io/scenario_spec.hpp"
 
 namespace fleetsim::baseline {
@@ -13,6 +14,9 @@ namespace {
 
 using ojson = nlohmann::ordered_json;
 namespace fs = std::filesystem;
+
+/// Most metrics one baseline lists (a summary has a few hundred).
+constexpr std::size_t kMaxMetrics = 4096;
 
 spec::Spec entry_spec() {
   using namespace spec;
@@ -47,6 +51,9 @@ double Entry::allowed() const { return std::max(abs.value_or(0.0), rel.value_or(
 Baseline parse(const ojson& doc, const std::string& label) {
   using namespace spec;
   std::vector<Field> metric_fields;
+  if (doc.is_object() && doc.contains("metrics") && doc["metrics"].is_object() && doc["metrics"].size() > kMaxMetrics)
+    throw InputError(located(label, "/metrics", "expected at most " + std::to_string(kMaxMetrics) + " metrics, got " +
+                                                    std::to_string(doc["metrics"].size())));
   if (doc.is_object() && doc.contains("metrics") && doc["metrics"].is_object())
     for (const auto& [k, v] : doc["metrics"].items()) metric_fields.push_back(key(k, entry_spec()));
   const Spec root = object(
@@ -74,15 +81,7 @@ Baseline parse(const ojson& doc, const std::string& label) {
   return b;
 }
 
-Baseline read(const fs::path& file) {
-  std::ifstream in(file, std::ios::binary);
-  std::error_code ec;
-  if (!in || fs::is_directory(file, ec)) throw InputError(file.string() + ": cannot open file");
-  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  ojson doc = ojson::parse(text, nullptr, false);
-  if (doc.is_discarded()) throw InputError(file.string() + ": malformed JSON");
-  return parse(doc, file.string());
-}
+Baseline read(const fs::path& file) { return parse(input::read_json_file(file), input::shown(file)); }
 
 ojson to_json(const Baseline& b) {
   ojson j;

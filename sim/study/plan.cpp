@@ -12,6 +12,7 @@
 #include "sim/study/metric_paths.hpp"
 #include "sim/measure/metrics.hpp"
 #include "sim/io/scenario_spec.hpp"
+#include "sim/io/workload.hpp"
 
 namespace fleetsim::plan {
 namespace {
@@ -124,8 +125,10 @@ PlanSpec plan_from_scenario(const Scenario& sc, const std::vector<std::string>& 
       try {
         for (const auto& o : top.overrides) apply_override(doc, o);
         for (const auto& v : top.vary) apply_override(doc, v.path + "=" + std::to_string(lo ? v.min : v.max));
-        (void)scenario_from_json(doc, label + " (plan topology \"" + top.name + "\" at its " + (lo ? "min" : "max") + ")",
-                                 sc.source.parent_path());
+        Scenario probe = scenario_from_json(
+            doc, label + " (plan topology \"" + top.name + "\" at its " + (lo ? "min" : "max") + ")", sc.source.parent_path());
+        probe.source = sc.source;
+        (void)load_inputs(probe);  // the workload and cluster too: a probe cannot fail on its input
       } catch (const InputError& e) {
         throw InputError(spec::located(label, at, e.what()));
       }
@@ -221,6 +224,7 @@ private:
 
   /// Folds known results into [lo, hi]; moves to the next variable when the interval closed.
   void settle() {
+    if (done_) return;  // k_ may be past the last variable: nothing to fold (was a read past cur_'s end)
     for (;;) {
       bool changed = false;
       for (const auto& [idx, met] : cache_) {

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "sim/common/error.hpp"
+#include "sim/io/input.hpp"
 #include "sim/io/scenario.hpp"
 #include "sim/study/process_pool.hpp"
 
@@ -15,12 +16,7 @@ namespace fleetsim::cli {
 
 namespace fs = std::filesystem;
 
-std::string read_file(const fs::path& file) {
-  std::ifstream in(file, std::ios::binary);
-  std::error_code ec;
-  if (!in || fs::is_directory(file, ec)) throw InputError(file.string() + ": cannot open file");
-  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
+std::string read_file(const fs::path& file) { return input::read_text_file(file, input::kMaxJsonBytes); }
 
 TempDir::TempDir(const std::string& prefix) {
   std::string tmpl = (fs::temp_directory_path() / (prefix + "-XXXXXX")).string();
@@ -37,10 +33,9 @@ TempDir::~TempDir() {
 namespace {
 
 nlohmann::ordered_json read_summary(const fs::path& file) {
-  const std::string text = read_file(file);
-  auto j = nlohmann::ordered_json::parse(text, nullptr, false);
-  if (j.is_discarded() || !j.is_object() || !j.contains("metrics"))
-    throw InputError(file.string() + ": not a fleetsim summary.json (malformed, or no \"metrics\")");
+  auto j = input::read_json_file(file);  // malformed JSON: located at line:column
+  if (!j.is_object() || !j.contains("metrics") || !j["metrics"].is_object())
+    throw InputError(input::shown(file) + ": not a fleetsim summary.json (no \"metrics\" object)");
   return j;
 }
 

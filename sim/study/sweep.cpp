@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "sim/io/csv.hpp"
+#include "sim/io/input.hpp"
 #include "sim/common/error.hpp"
 #include "sim/study/metric_paths.hpp"
 #include "sim/io/outputs.hpp"
@@ -20,24 +21,11 @@ namespace {
 namespace fs = std::filesystem;
 using ojson = nlohmann::ordered_json;
 
-constexpr std::size_t kMaxPoints = 1'000'000;
+constexpr std::size_t kMaxPoints = static_cast<std::size_t>(input::kMaxSweepPoints);
 
-std::string read_text(const fs::path& file) {
-  std::ifstream in(file, std::ios::binary);
-  std::error_code ec;
-  if (!in || fs::is_directory(file, ec)) throw InputError(file.string() + ": cannot open file");
-  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
+std::string read_text(const fs::path& file) { return input::read_text_file(file, input::kMaxJsonBytes); }
 
-ojson parse_json(const std::string& text, const std::string& label) {
-  try {
-    return ojson::parse(text);
-  } catch (const ojson::parse_error& e) {
-    std::string what = e.what();
-    if (auto p = what.find("] "); p != std::string::npos) what = what.substr(p + 2);
-    throw InputError(label + ": malformed JSON: " + what);
-  }
-}
+ojson parse_json(const std::string& text, const std::string& label) { return input::parse_json(text, label); }
 
 const spec::Spec& sweep_spec() {
   using namespace spec;
@@ -228,8 +216,11 @@ Plan load_sweep(const fs::path& file, const std::optional<fs::path>& output) {
     }
   plan.name = doc.contains("name") ? doc["name"].get<std::string>() : stem;
   plan.description = doc.value("description", "");
+  // As given (relative to the current folder) for messages; absolute in the plan, for runs.
+  const fs::path scenario_given = (file.parent_path() / doc["scenario"].get<std::string>()).lexically_normal();
   plan.scenario = (plan.sweep_file.parent_path() / doc["scenario"].get<std::string>()).lexically_normal();
-  if (!fs::is_regular_file(plan.scenario)) fail("/scenario", "file not found: " + plan.scenario.string());
+  if (auto why = input::why_unreadable(scenario_given, input::kMaxJsonBytes))
+    fail("/scenario", (*why == "cannot open file" ? std::string("file not found") : *why) + ": " + input::shown(scenario_given));
   plan.output = output                   ? *output
                 : doc.contains("output") ? fs::path(doc["output"].get<std::string>())
                                          : fs::path("out") / plan.name;
@@ -261,18 +252,26 @@ Plan load_sweep(const fs::path& file, const std::optional<fs::path>& output) {
     ax.path = path;
     if (v.is_array()) {
       if (v.empty()) fail(ptr, "expected a non-empty array of values, got []");
+      if (v.size() > kMaxPoints)
+        fail(ptr, "array of " + std::to_string(v.size()) + " values; at most " + std::to_string(kMaxPoints) + " runs in a sweep");
       ax.values.assign(v.begin(), v.end());
     } else if (v.is_object() && v.contains("from") && v.contains("to")) {
+      // Bounds first, so the arithmetic below cannot overflow: |from|, |to| <= 2^53, step >= 1.
+      constexpr std::int64_t kBound = std::int64_t{1} << 53;
       for (const auto& [k, x] : v.items()) {
         if (k != "from" && k != "to" && k != "step") fail(ptr + pointer(k), "unknown key; a range has from, to, step");
-        if (!x.is_number_integer()) fail(ptr + pointer(k), "expected an integer, got " + spec::brief(x));
+        if (!x.is_number_integer() || (x.is_number_unsigned() && x.get<std::uint64_t>() > std::uint64_t(kBound)) ||
+            x.get<std::int64_t>() < -kBound || x.get<std::int64_t>() > kBound)
+          fail(ptr + pointer(k), "expected an integer from -2^53 to 2^53, got " + spec::brief(x));
       }
       const auto from = v["from"].get<std::int64_t>(), to = v["to"].get<std::int64_t>();
       const auto step = v.contains("step") ? v["step"].get<std::int64_t>() : 1;
       if (step < 1) fail(ptr + "/step", "expected a positive integer, got " + spec::brief(v["step"]));
       if (to < from)
         fail(ptr + "/to", "expected an integer >= from (" + std::to_string(from) + "), got " + std::to_string(to));
-      if ((to - from) / step >= static_cast<std::int64_t>(kMaxPoints)) fail(ptr, "range too large");
+      if ((to - from) / step >= static_cast<std::int64_t>(kMaxPoints))
+        fail(ptr, "range of " + std::to_string((to - from) / step + 1) + " values; at most " + std::to_string(kMaxPoints) +
+                      " runs in a sweep");
       for (auto x = from; x <= to; x += step) ax.values.emplace_back(x);
     } else {
       fail(ptr, "expected a non-empty array of values or a range {\"from\": a, \"to\": b}, got " + spec::brief(v));
@@ -285,7 +284,7 @@ Plan load_sweep(const fs::path& file, const std::optional<fs::path>& output) {
              "duplicate value " + spec::brief(ax.values[i]) + " (first at index " + std::to_string(it->second) + ")");
     }
     total *= ax.values.size();
-    if (total > kMaxPoints) fail("/grid", "more than " + std::to_string(kMaxPoints) + " runs");
+    if (total > kMaxPoints) fail("/grid", "more than " + std::to_string(kMaxPoints) + " runs (the limit of a sweep)");
     plan.axes.push_back(std::move(ax));
   }
 
@@ -324,7 +323,7 @@ Plan load_sweep(const fs::path& file, const std::optional<fs::path>& output) {
   auto load = [&](const std::vector<std::size_t>& at) {
     Point p;
     p.at = at;
-    return load_scenario(plan.scenario, plan.overrides(p));
+    return load_scenario(scenario_given, plan.overrides(p));
   };
   if (!plan.set.empty()) {  // the fixed overrides are at fault when the first point fails only with them
     try {
@@ -336,7 +335,7 @@ Plan load_sweep(const fs::path& file, const std::optional<fs::path>& output) {
         p.at = first;
         auto o = plan.overrides(p);
         o.erase(o.begin(), o.begin() + static_cast<std::ptrdiff_t>(plan.set.size()));
-        (void)load_scenario(plan.scenario, o);
+        (void)load_scenario(scenario_given, o);
       } catch (const InputError&) {
         without_set_ok = false;
       }
@@ -481,9 +480,14 @@ bool point_done(const Plan& plan, const Point& p) {
   const fs::path dir = plan.output / p.dir;
   std::error_code ec;
   if (!fs::is_regular_file(dir / "summary.json", ec) || !fs::is_regular_file(dir / kPointFile, ec)) return false;
-  std::ifstream in(dir / kPointFile, std::ios::binary);
-  const ojson m = ojson::parse(in, nullptr, false);
-  return !m.is_discarded() && m.is_object() && m.value("hash", "") == p.hash;
+  std::string text;
+  try {
+    text = read_text(dir / kPointFile);
+  } catch (const InputError&) {
+    return false;  // unreadable marker: run the point again
+  }
+  const ojson m = ojson::parse(text, nullptr, false);
+  return !m.is_discarded() && m.is_object() && m.contains("hash") && m["hash"].is_string() && m["hash"] == p.hash;
 }
 
 ojson aggregate(const Plan& plan, const std::vector<RunSummary>& runs) {

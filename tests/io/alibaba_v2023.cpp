@@ -219,7 +219,7 @@ TEST_CASE("pod-list errors are located: file, line, column, expected, got") {
   CHECK(pod_error(kPodHeader + "p0,1000,1024,1,500,,LS,Running,20,10,\n") ==
         "pods.csv:2: column deletion_time: expected a time at or after creation_time, got \"10\"");
   CHECK(pod_error(kPodHeader + "p0,1000,1024,1,500,,LS,Running,0,10,soon\n") ==
-        "pods.csv:2: column scheduled_time: expected a non-negative number of seconds or nothing, got \"soon\"");
+        "pods.csv:2: column scheduled_time: expected a non-negative number of seconds up to 1e10, or nothing, got \"soon\"");
   CHECK(pod_error(kPodHeader + ok + ok) == "pods.csv:3: column name: duplicate pod name (first at line 2), got \"p0\"");
   CHECK(pod_error("name,cpu_milli,memory_mib,num_gpu,gpu_mili\n") ==
         "pods.csv:1: column 5: unknown column \"gpu_mili\"; did you mean \"gpu_milli\"?");

@@ -90,7 +90,7 @@ TEST_CASE("CSV: row errors carry file:line, the column and the value") {
   CHECK(csv_error("a,training,0,10,8000,1024,eight,1000,,0\n") ==
         ":2: column num_gpu: expected an integer from 0 to 64, got \"eight\"");
   CHECK(csv_error("a,training,0,10,-5,1024,1,1000,,0\n") ==
-        ":2: column cpu_milli: expected a non-negative integer, got \"-5\"");
+        ":2: column cpu_milli: expected a non-negative integer up to 2^40, got \"-5\"");
   CHECK(csv_error("a,training,0,10,1,1,1,1000,,0\nb,training,x,10,1,1,1,1000,,0\n") ==
         ":3: column submit_s: expected a non-negative number, got \"x\"");
   CHECK(csv_error("a,training,0,10,1,1,1,1500,,0\n") ==
@@ -100,10 +100,17 @@ TEST_CASE("CSV: row errors carry file:line, the column and the value") {
         ":2: column gpu_models: unknown GPU model \"H100\"; the cluster has: A100, T4, got \"H100\"");
   CHECK(csv_error("a,trainer,0,10,1,1,1,1000,,0\n") ==
         ":2: column kind: expected one of \"training\", \"inference\", \"preprocessing\", got \"trainer\"");
-  CHECK(csv_error("a,training,0,10,1,1,1\n") == ":2: expected 10 fields, got 7");
+  CHECK(csv_error("a,training,0,10,1,1,1\n") == ":2: expected 10 fields (as the header), got 7 (truncated row?)");
   CHECK(csv_error("a,training,0,10,1,1,1,1000,,0\na,training,0,10,1,1,1,1000,,0\n") ==
         ":3: column id: duplicate job id, got \"a\"");
   CHECK(csv_error("a,training,0,nan,1,1,1,1000,,0\n") == ":2: column duration_s: expected a non-negative number, got \"nan\"");
+  // issue 17: extra fields, header-only traces, times beyond 1e10 s, sizes beyond 2^40
+  CHECK(csv_error("a,training,0,10,1,1,1,1000,,0,extra\n") == ":2: expected 10 fields (as the header), got 11");
+  CHECK(csv_error("") == ": no jobs, expected at least one row after the header");
+  CHECK(csv_error("a,training,0,1e308,1,1,1,1000,,0\n") ==
+        ":2: column duration_s: expected a non-negative number of seconds up to 1e10, got \"1e308\"");
+  CHECK(csv_error("a,training,0,1e10,1099511627777,1,1,1000,,0\n") ==
+        ":2: column cpu_milli: expected a non-negative integer up to 2^40, got \"1099511627777\"");
 }
 
 TEST_CASE("JSON Lines: values and located errors") {
@@ -122,9 +129,9 @@ TEST_CASE("JSON Lines: values and located errors") {
         ":1: field gpu_model: unknown key; did you mean \"gpu_models\"?");
   CHECK(jsonl_error("{\"id\":\"a\"}\n") == ":1: field submit_s: required key is missing");
   CHECK(jsonl_error("\n{\"id\":\"a\",\n") ==
-        ":2: malformed JSON at column 11: expected one job object per line");
+        ":2:11: malformed JSON: unexpected end of input; expected string literal");
   CHECK(jsonl_error("{\"id\":\"a\",\"submit_s\":-1,\"duration_s\":2,\"cpu_milli\":3,\"memory_mib\":4,\"num_gpu\":0,"
-                    "\"gpu_milli\":0}\n") == ":1: field submit_s: expected a non-negative number, got -1");
+                    "\"gpu_milli\":0}\n") == ":1: field submit_s: expected a non-negative number of seconds up to 1e10, got -1");
   CHECK(jsonl_error("[1,2]\n") == ":1: expected a job object, got [1,2]");
 }
 

@@ -205,7 +205,7 @@ TEST_CASE("workload: exactly one of trace and jobs, format, trace file") {
   CHECK(error_of(with(d, "/workload/trace", "../scenarios/./data/missing.csv")) ==
         "scenario.json: /workload/trace: file not found: " + kDir + "/data/missing.csv");
   CHECK(error_of(with(d, "/workload/trace", "data")) ==
-        "scenario.json: /workload/trace: expected a file, got a directory: " + kDir + "/data");
+        "scenario.json: /workload/trace: is a directory, expected a file: " + kDir + "/data");
   CHECK(error_of(with(d, "/workload/trace", "data/README.md")) ==
         R"(scenario.json: /workload/format: required key is missing (cannot infer it from "data/README.md"; )"
         "known extensions: .csv, .jsonl, .ndjson)");
@@ -253,7 +253,7 @@ TEST_CASE("policy names and params are checked by the registry") {
 TEST_CASE("file errors") {
   const std::string missing = kDir + "/no-such-file.json";
   CHECK(load_error(missing) == missing + ": cannot open file");
-  CHECK(load_error(kDir) == kDir + ": cannot open file");
+  CHECK(load_error(kDir) == kDir + ": is a directory, expected a file");
   const std::string malformed = kDir + "/malformed.json";
   CHECK(load_error(malformed) == malformed + ":4:1: malformed JSON: unexpected '}'; expected string literal");
 }

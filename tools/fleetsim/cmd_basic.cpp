@@ -7,6 +7,7 @@
 
 #include "policies/registry.hpp"
 #include "sim/study/html_report.hpp"
+#include "sim/study/plan.hpp"
 #include "sim/study/metric_paths.hpp"
 #include "sim/io/outputs.hpp"
 #include "sim/engine/run.hpp"
@@ -74,6 +75,7 @@ Command add_validate(CLI::App& app) {
   return {cmd, [a] {
             const auto sc = load_scenario(a->scenario, a->sets);
             const auto in = load_inputs(sc);
+            if (sc.raw.contains("plan")) (void)plan::plan_from_scenario(sc, a->sets);  // every topology, both ends
             std::cout << a->scenario << ": ok (" << in.cluster.num_nodes() << " nodes, " << in.cluster.num_gpus()
                       << " GPUs, " << in.jobs.size() << " jobs)\n";
             return kExitOk;

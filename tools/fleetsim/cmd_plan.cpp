@@ -8,6 +8,7 @@
 
 #include "sim/common/error.hpp"
 #include "sim/study/plan.hpp"
+#include "sim/io/input.hpp"
 #include "sim/io/outputs.hpp"
 #include "commands.hpp"
 #include "sim/study/process_pool.hpp"
@@ -36,7 +37,23 @@ Command add_plan(CLI::App& app) {
             const plan::PlanSpec spec = plan::plan_from_scenario(sc, a->sets);
             const fs::path out = a->out_dir.empty() ? fs::path("out/plan") / sc.name : fs::path(a->out_dir);
             const fs::path probes_dir = out / "probes";
+            // What this plan creates (the topmost folder of out/probes that did not exist) is
+            // removed again when it fails, so a failed plan leaves nothing behind.
+            std::error_code ec;
+            fs::path created;
+            for (fs::path p = probes_dir; !p.empty() && !fs::exists(p, ec); p = p.parent_path()) {
+              created = p;
+              if (p == p.parent_path()) break;
+            }
             fs::create_directories(probes_dir);
+            struct Cleanup {
+              fs::path dir;
+              bool armed = true;
+              ~Cleanup() {
+                std::error_code e;
+                if (armed && !dir.empty()) fs::remove_all(dir, e);
+              }
+            } cleanup{created, true};
             const unsigned slots = a->jobs ? a->jobs : default_jobs();
             const std::string scenario_abs = fs::absolute(a->scenario).string();
             int counter = 0;
@@ -62,16 +79,27 @@ Command add_plan(CLI::App& app) {
               if (res.interrupted) throw InputError("interrupted");
               std::vector<nlohmann::ordered_json> out_summaries;
               for (std::size_t k = 0; k < jobs.size(); ++k) {
-                if (res.exit_codes[k] != 0)
-                  throw InputError("probe " + batch[k].label + " failed (exit " + std::to_string(res.exit_codes[k]) +
-                                   "):\n" + tail_of(jobs[k].log, 6));
-                out_summaries.push_back(nlohmann::ordered_json::parse(read_file(dirs[k] / "summary.json")));
+                const int code = res.exit_codes[k];
+                if (code == 0 || code == -1) continue;
+                // The last line of the probe's log, on one line ("fleetsim: error: ...").
+                std::string last = tail_of(jobs[k].log, 1);
+                while (!last.empty() && (last.back() == '\n' || last.back() == '\r')) last.pop_back();
+                if (last.starts_with("fleetsim: ")) last = last.substr(10);
+                if (code == kExitInput)  // plan_from_scenario checked both ends: should not happen
+                  throw InputError("probe " + batch[k].label + ": " + (last.empty() ? "bad input" : last));
+                throw std::runtime_error("probe " + batch[k].label +
+                                         (code > 128 ? " crashed (signal " + std::to_string(code - 128) + ")"
+                                                     : " exited with code " + std::to_string(code)) +
+                                         (last.empty() ? std::string() : ": " + last));
               }
+              for (std::size_t k = 0; k < jobs.size(); ++k)
+                out_summaries.push_back(input::read_json_file(dirs[k] / "summary.json"));
               return out_summaries;
             };
             const plan::PlanResult r = plan::search(spec, slots, run_probes);
             const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
             write_file_atomic(out / "plan.json", plan::to_json(spec, r, sc.name).dump(2) + "\n");
+            cleanup.armed = false;
             if (!a->quiet) {
               std::cout << "plan " << sc.name << "  (targets:";
               for (const auto& t : spec.targets) std::cout << " " << t.text << ";";

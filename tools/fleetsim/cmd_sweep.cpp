@@ -14,6 +14,7 @@
 #include "sim/engine/run.hpp"
 #include "sim/study/sweep.hpp"
 #include "commands.hpp"
+#include "sim/io/input.hpp"
 #include "sim/study/process_pool.hpp"
 #include "sim/study/summary_table.hpp"
 
@@ -42,8 +43,14 @@ std::vector<sweep::RunSummary> finished_runs(const sweep::Plan& plan, std::vecto
       continue;
     }
     const fs::path file = plan.output / p.dir / "summary.json";
-    auto s = ojson::parse(read_file(file), nullptr, false);
-    if (s.is_discarded() || !s.is_object()) {
+    ojson s;
+    try {
+      s = input::read_json_file(file);
+    } catch (const InputError&) {  // unreadable or malformed: the point runs again
+      missing.push_back(&p);
+      continue;
+    }
+    if (!s.is_object()) {
       missing.push_back(&p);
       continue;
     }

@@ -4,6 +4,7 @@
 #include <memory>
 
 #include "sim/common/error.hpp"
+#include "sim/io/input.hpp"
 #include "commands.hpp"
 
 using namespace fleetsim::cli;
@@ -15,6 +16,12 @@ int main(int argc, char** argv) {
   const std::vector<Command> commands = {add_run(app), add_validate(app), add_schema(app), add_policies(app),
                                          add_compare(app), add_sweep(app), add_check(app),
                                          add_plan(app)};
+  // UTF-8 is checked once, here, for every argument (files are checked where they are read).
+  for (int i = 1; i < argc; ++i)
+    if (auto bad = fleetsim::input::find_bad_text(argv[i])) {
+      std::cerr << "fleetsim: error: argument " << i << ": byte " << bad->first + 1 << ": " << bad->second << "\n";
+      return kExitInput;
+    }
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
