@@ -206,7 +206,7 @@ Series fill_series(const ojson& summary, const std::string& field, const std::st
   Series s;
   s.label = label;
   for (const auto& p : summary["metrics"]["fill_curve"])
-    if (p.contains("arrived_pct") && p[field].is_number()) {
+    if (p.contains("arrived_pct") && p.contains(field) && p[field].is_number()) {
       s.x.push_back(p["arrived_pct"].get<double>());
       s.y.push_back(p[field].get<double>());
     }
@@ -644,13 +644,13 @@ std::string sweep_report(const sweep::Plan& plan, const ojson& results, const st
     if (it == group_of.end()) continue;
     fill = true;
     for (const auto& p : r.summary["metrics"]["fill_curve"]) {
-      if (!p["arrived_pct"].is_number()) continue;
+      if (!p.is_object() || !p.contains("arrived_pct") || !p["arrived_pct"].is_number()) continue;
       const double x = p["arrived_pct"].get<double>();
-      if (p["gpu_alloc_pct"].is_number()) {
+      if (p.contains("gpu_alloc_pct") && p["gpu_alloc_pct"].is_number()) {
         auto& [sum, n] = alloc[it->second][x];
         sum += p["gpu_alloc_pct"].get<double>(), ++n;
       }
-      if (p["frag_ratio_pct"].is_number()) {
+      if (p.contains("frag_ratio_pct") && p["frag_ratio_pct"].is_number()) {
         auto& [sum, n] = frag[it->second][x];
         sum += p["frag_ratio_pct"].get<double>(), ++n;
       }

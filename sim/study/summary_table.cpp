@@ -10,6 +10,7 @@
 #include "sim/common/error.hpp"
 #include "sim/io/input.hpp"
 #include "sim/io/scenario.hpp"
+#include "sim/io/scenario_spec.hpp"
 #include "sim/study/process_pool.hpp"
 
 namespace fleetsim::cli {
@@ -32,10 +33,47 @@ TempDir::~TempDir() {
 
 namespace {
 
+}  // namespace
+
+void check_summary(const nlohmann::ordered_json& j, const std::string& label) {
+  using ojson = nlohmann::ordered_json;
+  auto bad = [&](const std::string& ptr, const std::string& what, const ojson& v) {
+    throw InputError(spec::located(label, ptr, "expected " + what + ", got " + spec::brief(v)));
+  };
+  if (!j.is_object()) bad("", "a summary.json object", j);
+  if (!j.contains("metrics") || !j["metrics"].is_object())
+    throw InputError(label + ": not a fleetsim summary.json (no \"metrics\" object)");
+  for (const char* k : {"scenario", "mode", "topology"})
+    if (j.contains(k) && !j[k].is_string()) bad(std::string("/") + k, "a string", j[k]);
+  if (j.contains("seed") && !j["seed"].is_number()) bad("/seed", "a number", j["seed"]);
+  if (j.contains("policy")) {
+    if (!j["policy"].is_object()) bad("/policy", "an object", j["policy"]);
+    for (const char* k : {"queue", "placement"})
+      if (j["policy"].contains(k) && !j["policy"][k].is_string()) bad(std::string("/policy/") + k, "a string", j["policy"][k]);
+  }
+  if (j.contains("cluster")) {
+    if (!j["cluster"].is_object()) bad("/cluster", "an object", j["cluster"]);
+    for (const auto& [k, v] : j["cluster"].items())
+      if (!v.is_number()) bad("/cluster/" + spec::pointer_token(k), "a number", v);
+  }
+  const ojson& m = j["metrics"];
+  if (m.contains("fill_curve")) {
+    const ojson& c = m["fill_curve"];
+    if (!c.is_array()) bad("/metrics/fill_curve", "an array", c);
+    for (std::size_t i = 0; i < c.size(); ++i) {
+      const std::string at = "/metrics/fill_curve/" + std::to_string(i);
+      if (!c[i].is_object()) bad(at, "an object", c[i]);
+      for (const auto& [k, v] : c[i].items())
+        if (!v.is_number()) bad(at + "/" + spec::pointer_token(k), "a number", v);
+    }
+  }
+}
+
+namespace {
+
 nlohmann::ordered_json read_summary(const fs::path& file) {
   auto j = input::read_json_file(file);  // malformed JSON: located at line:column
-  if (!j.is_object() || !j.contains("metrics") || !j["metrics"].is_object())
-    throw InputError(input::shown(file) + ": not a fleetsim summary.json (no \"metrics\" object)");
+  check_summary(j, input::shown(file));
   return j;
 }
 

@@ -38,6 +38,11 @@ void print_aligned(std::ostream& os, const std::vector<std::vector<std::string>>
 /// @brief Reads a whole file (InputError "<file>: cannot open file").
 std::string read_file(const std::filesystem::path& file);
 
+/// @brief Checks the parts of a summary.json that compare, check and the reports read (types of
+/// scenario, mode, seed, policy, cluster counts, the metrics object, the fill curve); throws
+/// InputError "<label>: <pointer>: expected ..., got ...".
+void check_summary(const nlohmann::ordered_json& summary, const std::string& label);
+
 /// @brief A fresh folder under the system temporary folder, removed (with its contents) when
 /// the object dies unless keep() was called.
 class TempDir {

@@ -46,6 +46,7 @@ std::vector<sweep::RunSummary> finished_runs(const sweep::Plan& plan, std::vecto
     ojson s;
     try {
       s = input::read_json_file(file);
+      check_summary(s, input::shown(file));
     } catch (const InputError&) {  // unreadable or malformed: the point runs again
       missing.push_back(&p);
       continue;

@@ -229,6 +229,11 @@ case("summary-deep", M, SM(b'{"metrics": ' + deep_obj.encode() + b"}"))
 case("summary-utf8", M, SM(b'{"scenario": "\xc3", "metrics": {}}'))
 case("summary-empty", M, SM(b""))
 case("summary-too-large", M, {"a/summary.json": summary}, sparse="b/summary.json 65")
+case("summary-scenario-number", M, SM(b'{"scenario": 5, "metrics": {}}'))
+case("summary-policy-number", M, SM(b'{"policy": {"queue": 3}, "metrics": {}}'))
+case("summary-cluster-string", "compare a b --format md", SM(b'{"cluster": {"gpus": "many"}, "metrics": {}}'))
+case("summary-fill-curve-strings", "compare a b --report r.html", SM(b'{"mode": "fill", "metrics": {"fill_curve": [{"arrived_pct": "x"}]}}'))
+case("summary-check-metrics-array", "check b --baseline bl.json", dict(SM(b'{"metrics": [1]}'), **{"bl.json": b'{"metrics": {}}'}))
 
 # ---- plan ------------------------------------------------------------------------------------
 PLAN_SC = lambda plan, **kw: {"scenario.json": js(scenario(plan=plan, **kw)), "trace.csv": TRACE.encode()}
