@@ -1,16 +1,98 @@
-// The default GPU choice on a node and the composition of pooled GPUs.
+// The default GPU choice on a node, the composition of pooled GPUs, and MIG instances.
 #include "policies/allocate.hpp"
 
 #include <algorithm>
+#include <vector>
 
 namespace fleetsim::policies {
+namespace {
+
+/// MIG request r's instances on node n by the per-GPU rule (allocate_on_node), with what they
+/// cost; nullopt when the node cannot take them all. `trial` is scratch.
+struct MigPick {
+  Allocation a;
+  int reuse = 0, destroyed = 0, packed = 0;
+};
+std::optional<MigPick> mig_on_node(const ClusterState& cluster, int n, const Request& r,
+                                   std::vector<mig::GpuLayout>& trial) {
+  const mig::Geometry* g = cluster.mig_geometry(n);
+  const int p = cluster.mig_profile(n, r.mig);
+  if (!g || p < 0 || r.num_gpu < 1) return std::nullopt;
+  const auto layouts = cluster.mig_layouts(n);
+  trial.assign(layouts.begin(), layouts.end());
+  MigPick pick;
+  Allocation& a = pick.a;
+  for (int k = 0; k < r.num_gpu; ++k) {
+    // The GPU for this instance: reuse an idle instance first, then repartition the least,
+    // then pack the fullest GPU, then keep the most placements possible, then lowest index.
+    int gbest = -1;
+    mig::Plan pbest;
+    int used_best = -1;
+    for (int gi = 0; gi < static_cast<int>(trial.size()); ++gi) {
+      const auto pl = trial[static_cast<std::size_t>(gi)].plan(*g, p);
+      if (!pl) continue;
+      const int used = trial[static_cast<std::size_t>(gi)].used_compute_slices();
+      const bool better =
+          gbest < 0 || pl->reuse > pbest.reuse ||
+          (pl->reuse == pbest.reuse &&
+           (pl->destroyed < pbest.destroyed ||
+            (pl->destroyed == pbest.destroyed &&
+             (used > used_best || (used == used_best && pl->options_left > pbest.options_left)))));
+      if (better) {
+        gbest = gi;
+        pbest = *pl;
+        used_best = used;
+      }
+    }
+    if (gbest < 0) return std::nullopt;
+    pick.reuse += pbest.reuse;
+    pick.destroyed += pbest.destroyed;
+    pick.packed += used_best;
+    trial[static_cast<std::size_t>(gbest)].apply(*g, p, pbest);
+    a.mig.push_back({gbest, static_cast<std::int16_t>(p), static_cast<std::int16_t>(pbest.start)});
+  }
+  a.node = n;
+  a.cpu_milli = r.cpu_milli;
+  a.memory_mib = r.memory_mib;
+  for (const auto& s : a.mig) {  // one share per GPU: the summed charges of its instances
+    const std::int32_t m = g->milli(s.profile, s.start);
+    auto sh = std::find_if(a.gpus.begin(), a.gpus.end(), [&](const GpuShare& x) { return x.gpu == s.gpu; });
+    if (sh != a.gpus.end()) sh->milli += m;
+    else a.gpus.push_back({s.gpu, m});
+  }
+  return pick;
+}
+
+} // namespace
+
+std::optional<Allocation> place_mig(const ClusterState& cluster, const Request& r) {
+  if (!cluster.mig_catalog() || r.mig < 0 || r.num_gpu < 1) return std::nullopt;
+  std::optional<MigPick> best;
+  std::vector<mig::GpuLayout> trial;
+  for (int n = 0; n < cluster.num_nodes(); ++n) {
+    if (!model_matches(r.model_mask, cluster.node(n).gpu_model)) continue;
+    if (cluster.free_cpu_milli(n) < r.cpu_milli || cluster.free_memory_mib(n) < r.memory_mib) continue;
+    auto c = mig_on_node(cluster, n, r, trial);
+    if (!c) continue;
+    const bool better = !best || c->reuse > best->reuse ||
+                        (c->reuse == best->reuse && (c->destroyed < best->destroyed ||
+                                                     (c->destroyed == best->destroyed && c->packed > best->packed)));
+    if (better) best = std::move(c);
+  }
+  if (!best) return std::nullopt;
+  return std::move(best->a);
+}
 
 Allocation allocate_on_node(const ClusterState& cluster, int node, const Request& req) {
+  if (req.mig >= 0) {
+    std::vector<mig::GpuLayout> trial;
+    if (auto pick = mig_on_node(cluster, node, req, trial)) return std::move(pick->a);
+  }
   Allocation a;
   a.node = node;
   a.cpu_milli = req.cpu_milli;
   a.memory_mib = req.memory_mib;
-  if (req.num_gpu == 0) return a;
+  if (req.num_gpu == 0 || req.mig >= 0) return a;  // a MIG request that does not fit: no instances
   if (!cluster.local_gpus_fit(node, req)) return compose_on_node(cluster, node, req, PoolOrder::index);
   const auto free = cluster.gpu_free(node);
   a.gpus.reserve(static_cast<std::size_t>(req.num_gpu));

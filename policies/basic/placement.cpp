@@ -9,10 +9,10 @@ namespace fleetsim::policies {
 
 namespace {
 
-class FirstFit final : public PlacementPolicy {
+class FirstFit final : public BuiltinPlacement {
 public:
   std::string_view name() const override { return "first-fit"; }
-  std::optional<Allocation> place(const Job& job, const ClusterState& c) override {
+  std::optional<Allocation> place_request(const Job& job, const ClusterState& c) override {
     for (int n = 0; n < c.num_nodes(); ++n)
       if (c.fits(n, job.req)) return allocate_on_node(c, n, job.req);
     return std::nullopt;
@@ -21,11 +21,11 @@ public:
 
 /// Sum over the node's resources of (free after placement / capacity), each weighted; the
 /// node with the most leftover wins (spreads load), lowest index on ties.
-class WorstFit final : public PlacementPolicy {
+class WorstFit final : public BuiltinPlacement {
 public:
   WorstFit(double w_gpu, double w_cpu, double w_mem) : w_gpu_(w_gpu), w_cpu_(w_cpu), w_mem_(w_mem) {}
   std::string_view name() const override { return "worst-fit"; }
-  std::optional<Allocation> place(const Job& job, const ClusterState& c) override {
+  std::optional<Allocation> place_request(const Job& job, const ClusterState& c) override {
     const Request& r = job.req;
     int chosen = -1;
     double chosen_score = 0;
@@ -54,11 +54,11 @@ private:
 /// The FGD paper's random policy: a node uniform among those that fit; a shared request gets a
 /// GPU uniform among the GPUs with enough free milli (fully free ones included); whole GPUs are
 /// the lowest-index free ones. Draws come from the scenario seed.
-class RandomFit final : public PlacementPolicy {
+class RandomFit final : public BuiltinPlacement {
 public:
   explicit RandomFit(std::uint64_t seed) : rng_(stream_seed(seed, "random")) {}
   std::string_view name() const override { return "random"; }
-  std::optional<Allocation> place(const Job& job, const ClusterState& c) override {
+  std::optional<Allocation> place_request(const Job& job, const ClusterState& c) override {
     const Request& r = job.req;
     feasible_.clear();
     for (int n = 0; n < c.num_nodes(); ++n)

@@ -29,10 +29,10 @@ std::optional<Allocation> best_node(const Job& job, const ClusterState& c, PoolO
   return compose_on_node(c, chosen, job.req, order);
 }
 
-class PoolFirstFit final : public PlacementPolicy {
+class PoolFirstFit final : public BuiltinPlacement {
 public:
   std::string_view name() const override { return "pool-first-fit"; }
-  std::optional<Allocation> place(const Job& job, const ClusterState& c) override {
+  std::optional<Allocation> place_request(const Job& job, const ClusterState& c) override {
     for (int n = 0; n < c.num_nodes(); ++n) {
       if (!c.fits(n, job.req)) continue;
       if (job.req.num_gpu == 0 || c.local_gpus_fit(n, job.req)) return allocate_on_node(c, n, job.req);
@@ -44,10 +44,10 @@ public:
 
 /// The server with the least CPU and memory left after placement (normalised by its
 /// capacity); GPUs from the fullest pools, so chassis stay whole for big jobs.
-class PoolBestFit final : public PlacementPolicy {
+class PoolBestFit final : public BuiltinPlacement {
 public:
   std::string_view name() const override { return "pool-best-fit"; }
-  std::optional<Allocation> place(const Job& job, const ClusterState& c) override {
+  std::optional<Allocation> place_request(const Job& job, const ClusterState& c) override {
     return best_node(job, c, PoolOrder::fullest, [&](int n) { return leftover(c, n, job.req); });
   }
   static double leftover(const ClusterState& c, int n, const Request& r) {
@@ -62,10 +62,10 @@ public:
 /// Prefer servers that already hold enough idle attached GPUs (no composition), then servers
 /// whose attached GPUs cover most of the request; among equals the best CPU/memory fit. GPUs come
 /// from the pools the server already uses, then from one chassis that can supply them all.
-class PoolLocality final : public PlacementPolicy {
+class PoolLocality final : public BuiltinPlacement {
 public:
   std::string_view name() const override { return "pool-locality"; }
-  std::optional<Allocation> place(const Job& job, const ClusterState& c) override {
+  std::optional<Allocation> place_request(const Job& job, const ClusterState& c) override {
     const Request& r = job.req;
     return best_node(job, c, PoolOrder::locality, [&](int n) {
       int have = 0;

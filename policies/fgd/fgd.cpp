@@ -36,12 +36,12 @@ struct ShapeHash {
   }
 };
 
-class Fgd final : public PlacementPolicy {
+class Fgd final : public BuiltinPlacement {
 public:
   Fgd(TieBreak tb, std::shared_ptr<const FragTarget> target) : tb_(tb), target_(std::move(target)) {}
   std::string_view name() const override { return "fgd"; }
 
-  std::optional<Allocation> place(const Job& job, const ClusterState& c) override {
+  std::optional<Allocation> place_request(const Job& job, const ClusterState& c) override {
     if (!target_) throw std::logic_error("fgd placement: no fragmentation target was set");
     if (c.num_nodes() != nodes_) reset(c.num_nodes());
     tb_.prepare(c.num_nodes());

@@ -14,11 +14,11 @@ namespace {
 
 /// Score = int(100 * (1 - leftover)), leftover = sum of weight x (free after placement / the
 /// largest node's capacity) over CPU, GPU and memory. The paper: 0.5 CPU + 0.5 GPU, no memory.
-class BestFit final : public PlacementPolicy {
+class BestFit final : public BuiltinPlacement {
 public:
   BestFit(TieBreak tb, double w_cpu, double w_gpu, double w_mem) : tb_(tb), w_cpu_(w_cpu), w_gpu_(w_gpu), w_mem_(w_mem) {}
   std::string_view name() const override { return "best-fit"; }
-  std::optional<Allocation> place(const Job& job, const ClusterState& c) override {
+  std::optional<Allocation> place_request(const Job& job, const ClusterState& c) override {
     tb_.prepare(c.num_nodes());
     const Request& r = job.req;
     const MaxSpec m = MaxSpec::of(c);
@@ -40,11 +40,11 @@ private:
 /// Tetris-style alignment: score = int(100 * (1 - (N . P) / 2)) with N = (free CPU, free GPU
 /// milli) and P = the request, each over the largest node's capacity. The smaller the dot
 /// product, the higher the score.
-class DotProduct final : public PlacementPolicy {
+class DotProduct final : public BuiltinPlacement {
 public:
   explicit DotProduct(TieBreak tb) : tb_(tb) {}
   std::string_view name() const override { return "dot-product"; }
-  std::optional<Allocation> place(const Job& job, const ClusterState& c) override {
+  std::optional<Allocation> place_request(const Job& job, const ClusterState& c) override {
     tb_.prepare(c.num_nodes());
     const Request& r = job.req;
     const MaxSpec m = MaxSpec::of(c);
@@ -67,11 +67,11 @@ private:
 ///   else, of the num_gpu tightest fitting GPUs, u fully free:
 ///     u > 0:                                   max(50 - u, 33)
 ///     u = 0: r = sum of free*100/1000 (ints):  max(100 - r/10, 50)
-class GpuPacking final : public PlacementPolicy {
+class GpuPacking final : public BuiltinPlacement {
 public:
   explicit GpuPacking(TieBreak tb) : tb_(tb) {}
   std::string_view name() const override { return "gpu-packing"; }
-  std::optional<Allocation> place(const Job& job, const ClusterState& c) override {
+  std::optional<Allocation> place_request(const Job& job, const ClusterState& c) override {
     tb_.prepare(c.num_nodes());
     const Request& r = job.req;
     const int n = best_node(c, r, tb_, [&](int i) -> std::int64_t { return score(c, i, r); });
@@ -110,11 +110,11 @@ private:
 /// (integers); the node's kinds are those of the allocations it holds:
 ///   only this kind: base + 75;  this kind among others: base + 50;  none: base + 25;
 ///   only other kinds: base.  CPU-only requests score 0 everywhere.
-class GpuClustering final : public PlacementPolicy {
+class GpuClustering final : public BuiltinPlacement {
 public:
   explicit GpuClustering(TieBreak tb) : tb_(tb) {}
   std::string_view name() const override { return "gpu-clustering"; }
-  std::optional<Allocation> place(const Job& job, const ClusterState& c) override {
+  std::optional<Allocation> place_request(const Job& job, const ClusterState& c) override {
     tb_.prepare(c.num_nodes());
     const Request& r = job.req;
     const auto max_gpu = static_cast<std::int64_t>(MaxSpec::of(c).gpu_milli);

@@ -50,7 +50,8 @@ RunResult run_simulation(const Scenario& sc, ClusterState& cluster, const std::v
   out.platform.links = platform.links;
 
   Scheduler sched(cluster, jobs, *queue, *placement);
-  PartsPlacer parts(cluster, opt.mig);
+  cluster.enable_mig(opt.mig);  // MIG layouts are cluster state (nullptr: no MIG)
+  PartsPlacer parts(cluster);
   sched.set_parts_placer(&parts);
   StrandedTracker stranded(cluster, jobs);
   UtilizationObserver util(cluster, opt.keep_series, tracker ? &*tracker : nullptr,

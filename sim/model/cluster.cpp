@@ -2,9 +2,9 @@
 
 #include <algorithm>
 #include <atomic>
-#include <algorithm>
 #include <stdexcept>
 
+#include "sim/model/mig_catalog.hpp"
 #include "sim/model/topology.hpp"
 
 namespace fleetsim {
@@ -80,7 +80,52 @@ int ClusterState::add_node(std::string name, int type, std::int64_t cpu_milli, s
     known |= o.cpu_milli == s.cpu_milli && o.memory_mib == s.memory_mib && o.gpu_count == s.gpu_count &&
              o.gpu_model == s.gpu_model && o.fabric_ports == 0 && o.fabric_switch == -1;
   if (!known) shapes_.push_back(s);
+  if (mig_) add_mig_layouts(num_nodes() - 1);
   return num_nodes() - 1;
+}
+
+void ClusterState::add_mig_layouts(int n) {
+  const Node& nd = node(n);
+  const bool on = mig_->geometry(nd.gpu_model) != nullptr && nd.gpu_count > 0;
+  mig_first_.push_back(on ? static_cast<std::int32_t>(mig_layouts_.size()) : -1);
+  if (on) mig_layouts_.resize(mig_layouts_.size() + static_cast<std::size_t>(nd.gpu_count));
+}
+
+void ClusterState::enable_mig(const MigCatalog* cat) {
+  if (cat == mig_) return;
+  if (mig_) throw std::logic_error("enable_mig: MIG is already enabled with another catalog");
+  if (!empty()) throw std::logic_error("enable_mig: the cluster holds allocations");
+  mig_ = cat;
+  for (int n = 0; n < num_nodes(); ++n) add_mig_layouts(n);
+  for (auto& st : stamp_) st = next_stamp();  // what fits where has changed
+}
+
+const mig::Geometry* ClusterState::mig_geometry(int n) const {
+  return mig_ && mig_first_[static_cast<std::size_t>(n)] >= 0 ? mig_->geometry(node(n).gpu_model) : nullptr;
+}
+
+int ClusterState::mig_profile(int n, int profile) const {
+  return mig_geometry(n) ? mig_->profile_index(node(n).gpu_model, profile) : -1;
+}
+
+int ClusterState::mig_room(int n, const Request& req, int need) const {
+  const mig::Geometry* g = mig_geometry(n);
+  const int p = mig_profile(n, req.mig);
+  if (!g || p < 0 || !model_matches(req.model_mask, node(n).gpu_model)) return 0;
+  // Each GPU takes instances where GpuLayout::plan puts them, independently of the others.
+  int room = 0;
+  for (const auto& layout : mig_layouts(n)) {
+    if (!layout.plan(*g, p)) continue;
+    mig::GpuLayout trial = layout;
+    while (room < need) {
+      const auto pl = trial.plan(*g, p);
+      if (!pl) break;
+      trial.apply(*g, p, *pl);
+      ++room;
+    }
+    if (room >= need) break;
+  }
+  return room;
 }
 
 int ClusterState::add_switch(std::string name) {
@@ -176,6 +221,7 @@ bool ClusterState::model_allowed(int n, std::uint64_t mask) const {
 bool ClusterState::fits(int n, const Request& req) const {
   const auto i = static_cast<std::size_t>(n);
   if (req.cpu_milli > cpu_free_[i] || req.memory_mib > mem_free_[i]) return false;
+  if (req.mig >= 0) return local_gpus_fit(n, req);
   if (req.num_gpu == 0) return true;
   if (local_gpus_fit(n, req)) return true;
   // A job's GPUs are all local or all pooled (so its traffic has one kind of route).
@@ -184,6 +230,7 @@ bool ClusterState::fits(int n, const Request& req) const {
 
 bool ClusterState::local_gpus_fit(int n, const Request& req) const {
   const auto i = static_cast<std::size_t>(n);
+  if (req.mig >= 0) return req.num_gpu >= 1 && mig_room(n, req, req.num_gpu) >= req.num_gpu;
   if (!model_allowed(n, req.model_mask)) return false;
   if (req.gpu_milli >= 1000) return free_whole_[i] >= req.num_gpu;
   if (gpu_free_sum_[i] < req.total_gpu_milli()) return false;
@@ -195,6 +242,7 @@ bool ClusterState::local_gpus_fit(int n, const Request& req) const {
 
 bool ClusterState::fits_empty(int n, const Request& req) const {
   const Node& nd = node(n);
+  if (req.mig >= 0) return mig_geometry(n) && mig_fits_empty(nd, *mig_, req);
   if (req.cpu_milli > nd.cpu_milli || req.memory_mib > nd.memory_mib) return false;
   if (req.num_gpu == 0) return true;
   if (req.gpu_milli > 1000) return false;
@@ -212,6 +260,7 @@ int ClusterState::pool_capacity(int sw, int ports, std::uint64_t mask) const {
 }
 
 bool ClusterState::could_ever_fit(const Request& req) const {
+  if (req.mig >= 0) return mig_ && mig_could_ever_fit(*this, *mig_, req);
   for (const auto& s : shapes_) {
     if (req.cpu_milli > s.cpu_milli || req.memory_mib > s.memory_mib) continue;
     if (req.num_gpu == 0) return true;
@@ -238,6 +287,28 @@ void ClusterState::validate(const Allocation& a, bool releasing) const {
   } else {
     if (a.cpu_milli > cpu_free_[i]) fail("CPU over-allocated");
     if (a.memory_mib > mem_free_[i]) fail("memory over-allocated");
+  }
+  if (const mig::Geometry* geo = mig_geometry(a.node)) {
+    // MIG-enabled GPUs hold MIG instances only, each GPU's share the sum of its instances' charges.
+    if (a.mig.empty() && !a.gpus.empty()) fail("GPU shares on MIG-enabled GPUs without MIG instances");
+    if (!a.pool.empty() || !a.attach.empty()) fail("pooled GPUs with MIG instances");
+    for (const auto& m : a.mig) {
+      if (m.gpu < 0 || m.gpu >= nd.gpu_count) fail("MIG instance on no GPU " + std::to_string(m.gpu));
+      if (m.profile < 0 || m.profile >= static_cast<int>(geo->profiles.size()))
+        fail("MIG instance of no profile " + std::to_string(m.profile));
+      if (std::none_of(a.gpus.begin(), a.gpus.end(), [&](const GpuShare& g) { return g.gpu == m.gpu; }))
+        fail("MIG instance on GPU " + std::to_string(m.gpu) + " without a share of it");
+    }
+    for (const auto& g : a.gpus) {
+      std::int32_t charged = 0;
+      for (const auto& m : a.mig)
+        if (m.gpu == g.gpu) charged += geo->milli(m.profile, m.start);
+      if (charged != g.milli)
+        fail("GPU " + std::to_string(g.gpu) + " share of " + std::to_string(g.milli) + " milli is not its MIG instances' " +
+             std::to_string(charged));
+    }
+  } else if (!a.mig.empty()) {
+    fail("MIG instances on GPUs that are not MIG-enabled");
   }
   for (std::size_t k = 0; k < a.gpus.size(); ++k) {
     const auto& g = a.gpus[k];
@@ -284,10 +355,45 @@ void ClusterState::validate(const Allocation& a, bool releasing) const {
   }
 }
 
+ClusterState::MigTrial ClusterState::mig_trial(const Allocation& a, bool releasing) const {
+  MigTrial t;
+  if (a.mig.empty()) return t;
+  const mig::Geometry& geo = *mig_geometry(a.node);  // validate() checked it
+  const auto first = static_cast<std::size_t>(mig_first_[static_cast<std::size_t>(a.node)]);
+  for (const auto& m : a.mig) {
+    const std::size_t at = first + static_cast<std::size_t>(m.gpu);
+    auto it = std::find_if(t.layouts.begin(), t.layouts.end(), [&](const auto& l) { return l.first == at; });
+    if (it == t.layouts.end()) it = t.layouts.insert(t.layouts.end(), {at, mig_layouts_[at]});
+    auto fail = [&](const char* why) {
+      throw std::logic_error(std::string(releasing ? "release" : "allocate") + " on node " + std::to_string(a.node) +
+                             ": MIG instance " + geo.profiles[static_cast<std::size_t>(m.profile)].name + " at slice " +
+                             std::to_string(m.start) + " of GPU " + std::to_string(m.gpu) + why);
+    };
+    if (releasing) {
+      try {
+        it->second.release(geo, m.profile, m.start);
+      } catch (const std::logic_error&) {
+        fail(" is not in use");
+      }
+      continue;
+    }
+    const auto plan = it->second.plan_at(geo, m.profile, m.start);
+    if (!plan) fail(" cannot be placed there now");
+    t.destroyed += static_cast<std::uint64_t>(it->second.apply(geo, m.profile, *plan));
+    ++(plan->reuse ? t.reused : t.created);
+  }
+  return t;
+}
+
 int ClusterState::allocate(const Allocation& a) {
   validate(a, false);
+  MigTrial trial = mig_trial(a, false);
   const auto i = static_cast<std::size_t>(a.node);
   stamp_[i] = next_stamp();
+  for (auto& [at, layout] : trial.layouts) mig_layouts_[at] = std::move(layout);
+  mig_created_ += trial.created;
+  mig_reused_ += trial.reused;
+  mig_destroyed_ += trial.destroyed;
   int detached = 0;
   for (int g : a.attach) {
     if (const int m = pool_gpu_attached(g); m >= 0) {  // re-composition: detach from m first
@@ -320,8 +426,10 @@ int ClusterState::allocate(const Allocation& a) {
 
 void ClusterState::release(const Allocation& a) {
   validate(a, true);
+  MigTrial trial = mig_trial(a, true);
   const auto i = static_cast<std::size_t>(a.node);
   stamp_[i] = next_stamp();
+  for (auto& [at, layout] : trial.layouts) mig_layouts_[at] = std::move(layout);
   if (const int k = alloc_kind(a); k >= 0) {
     auto& c = kinds_[static_cast<std::size_t>(nodes_[i].gpu_begin + a.node + k)];
     if (c > 0) --c;  // a release the kinds never saw (e.g. hand-made in a test) leaves them at 0
@@ -365,6 +473,21 @@ void ClusterState::check_invariants() const {
     }
     if (whole != free_whole_[i]) fail("free whole-GPU count out of step" + at);
     if (sum != gpu_free_sum_[i]) fail("free GPU milli sum out of step" + at);
+    if (const mig::Geometry* g = mig_geometry(n)) {
+      const auto layouts = mig_layouts(n);
+      for (int k = 0; k < nd.gpu_count; ++k) {
+        std::vector<std::pair<int, int>> all;
+        std::int32_t charged = 0;
+        for (const auto& in : layouts[static_cast<std::size_t>(k)].instances()) {
+          all.emplace_back(in.profile, in.start);
+          if (in.used) charged += g->milli(in.profile, in.start);
+        }
+        const std::string gpu = " on GPU " + std::to_string(k) + at;
+        if (const auto why = mig::layout_error(*g, all); !why.empty()) fail("MIG layout invalid (" + why + ")" + gpu);
+        if (1000 - gpu_free(n)[static_cast<std::size_t>(k)] != charged)
+          fail("allocated milli is not the MIG instances' charges" + gpu);
+      }
+    }
     whole_total += whole;
   }
   std::vector<int> unattached(pools_.size(), 0), idle_attached(pools_.size(), 0);

@@ -1,7 +1,8 @@
 #pragma once
 // Cluster state: capacity and free resources of every node and GPU, in exact integer units
-// (milli-cores, MiB, milli-GPU). Plain C++, no SimGrid: policies read it through const
-// references and the scheduler applies their decisions with allocate()/release().
+// (milli-cores, MiB, milli-GPU), and the MIG instances of MIG-enabled GPUs. Plain C++, no
+// SimGrid: policies read it through const references and the scheduler applies their decisions
+// with allocate()/release().
 #include <cstdint>
 #include <span>
 #include <string>
@@ -9,10 +10,12 @@
 
 #include "sim/model/job.hpp"
 #include "sim/model/gpu_models.hpp"
+#include "sim/model/mig.hpp"
 
 namespace fleetsim {
 
 struct ClusterSpec;
+class MigCatalog;  // sim/model/mig_catalog.hpp
 
 /// @brief One server. GPUs are stored flat in the cluster; this node owns
 /// [gpu_begin, gpu_begin + gpu_count).
@@ -47,8 +50,18 @@ struct GpuShare {
   bool operator==(const GpuShare&) const = default;
 };
 
+/// @brief One MIG instance of an allocation: a local GPU of the node, the index of the instance's
+/// profile in that GPU model's geometry (mig::Geometry::profiles), and its first memory slice.
+struct MigSlice {
+  std::int32_t gpu = 0;  ///< local GPU index on the node
+  std::int16_t profile = 0;
+  std::int16_t start = 0;
+  bool operator==(const MigSlice&) const = default;
+};
+
 /// @brief Everything one job holds: a node, CPU and memory on it, shares of its local GPUs and,
-/// on a composable cluster, shares of pooled GPUs attached to the node.
+/// on a composable cluster, shares of pooled GPUs attached to the node. A MIG request holds MIG
+/// instances (`mig`) and, in `gpus`, their milli charges (mig::Geometry::milli) summed per GPU.
 struct Allocation {
   std::int32_t node = -1;
   std::int64_t cpu_milli = 0;
@@ -56,6 +69,7 @@ struct Allocation {
   std::vector<GpuShare> gpus;         ///< local GPUs (gpu = index within the node)
   std::vector<GpuShare> pool;         ///< pooled GPUs (gpu = pooled-GPU index)
   std::vector<std::int32_t> attach;   ///< pooled GPUs this allocation attaches to the node first
+  std::vector<MigSlice> mig;          ///< MIG instances, in the order they are taken (planned)
 
   std::int64_t total_gpu_milli() const;
   /// @brief Number of GPUs held, local and pooled.
@@ -162,11 +176,42 @@ public:
   /// (unattached or idle elsewhere) within its free ports.
   int pool_gpus_available(int n, std::int32_t gpu_milli, std::uint64_t model_mask) const;
 
+  // ---- MIG: the instances of MIG-enabled GPUs ----
+
+  /// @brief Enables MIG: every local GPU of a model `cat` gives a geometry gets an empty layout
+  /// (nodes added later too), MIG requests (Request::mig >= 0) fit only there, and allocations
+  /// there hold MIG instances (Allocation::mig). `cat` must outlive the cluster and its copies.
+  /// Enabling the same catalog again does nothing; throws std::logic_error when another catalog
+  /// is enabled or something is allocated.
+  void enable_mig(const MigCatalog* cat);
+  /// @brief The enabled MIG catalog, or nullptr.
+  const MigCatalog* mig_catalog() const { return mig_; }
+  /// @brief MIG geometry of node n's GPUs, nullptr when they are not MIG-enabled.
+  const mig::Geometry* mig_geometry(int n) const;
+  /// @brief Index in node n's geometry of MIG profile id `profile` (MigCatalog), or -1.
+  int mig_profile(int n, int profile) const;
+  /// @brief Layouts of node n's GPUs, by local index; empty when they are not MIG-enabled.
+  std::span<const mig::GpuLayout> mig_layouts(int n) const {
+    const auto i = static_cast<std::size_t>(n);
+    if (mig_first_.empty() || mig_first_[i] < 0) return {};
+    return {mig_layouts_.data() + mig_first_[i], static_cast<std::size_t>(node(n).gpu_count)};
+  }
+  /// @brief Number of MIG-enabled GPUs.
+  int mig_gpus() const { return static_cast<int>(mig_layouts_.size()); }
+  /// @brief MIG instances created, reused (an idle instance of the profile taken as it is) and
+  /// destroyed (idle instances repartitioned away) by every allocation so far.
+  std::uint64_t mig_instances_created() const { return mig_created_; }
+  std::uint64_t mig_instances_reused() const { return mig_reused_; }
+  std::uint64_t mig_instances_destroyed() const { return mig_destroyed_; }
+
   /// @brief True when node n's model is allowed by the mask (0 = any model).
   bool model_allowed(int n, std::uint64_t model_mask) const;
-  /// @brief True when `req` fits node n's free resources right now.
+  /// @brief True when `req` fits node n's free resources right now. For a MIG request: CPU and
+  /// memory, and room for req.num_gpu instances of its profile in the node's layouts, each GPU
+  /// taking instances where mig::GpuLayout::plan puts them.
   bool fits(int n, const Request& req) const;
-  /// @brief True when node n's own GPUs can hold `req`'s GPUs now (CPU and memory not checked).
+  /// @brief True when node n's own GPUs can hold `req`'s GPUs (or MIG instances) now (CPU and
+  /// memory not checked).
   bool local_gpus_fit(int n, const Request& req) const;
   /// @brief True when `req` would fit node n if it were empty.
   bool fits_empty(int n, const Request& req) const;
@@ -174,13 +219,16 @@ public:
   bool could_ever_fit(const Request& req) const;
 
   /// @brief Applies an allocation: attaches its pooled GPUs (detaching idle ones from other
-  /// nodes), then takes its shares. Returns how many GPUs it detached from other nodes. Throws
-  /// std::logic_error on over-allocation, a bad index, an unreachable pool or too few ports (a
-  /// policy bug), leaving the state unchanged.
+  /// nodes), takes its MIG instances (each a valid plan, mig::GpuLayout::plan_at, on the layout
+  /// left by the ones before it: an idle instance reused, or idle instances in its way
+  /// destroyed), then takes its shares. Returns how many GPUs it detached from other nodes.
+  /// Throws std::logic_error on over-allocation, a bad index, an unreachable pool, too few
+  /// ports, or MIG instances that are invalid or do not match the shares (a policy bug),
+  /// leaving the state unchanged.
   int allocate(const Allocation& a);
-  /// @brief Returns an allocation's resources; pooled GPUs stay attached to the node. Throws
-  /// std::logic_error when more would be free than the capacity (double release), leaving the
-  /// state unchanged.
+  /// @brief Returns an allocation's resources; pooled GPUs stay attached to the node, released
+  /// MIG instances stay as idle instances. Throws std::logic_error when more would be free than
+  /// the capacity (double release) or a MIG instance is not in use, leaving the state unchanged.
   void release(const Allocation& a);
 
   /// @brief Recomputes every aggregate from the per-node state and checks bounds; throws
@@ -191,6 +239,15 @@ public:
 
 private:
   void validate(const Allocation& a, bool releasing) const;
+  /// Layouts of the GPUs `a`'s MIG instances touch, after taking (or releasing) them, with the
+  /// instance counts; throws std::logic_error when an instance is invalid.
+  struct MigTrial {
+    std::vector<std::pair<std::size_t, mig::GpuLayout>> layouts;  // index in mig_layouts_
+    std::uint64_t created = 0, reused = 0, destroyed = 0;
+  };
+  MigTrial mig_trial(const Allocation& a, bool releasing) const;
+  /// Instances of MIG request `req` node n's GPUs can take now, counting up to `need`.
+  int mig_room(int n, const Request& req, int need) const;
   /// Most pooled GPUs of allowed models a server on switch `sw` with `ports` ports can attach.
   int pool_capacity(int sw, int ports, std::uint64_t mask) const;
 
@@ -225,6 +282,12 @@ private:
   std::vector<std::vector<int>> pool_switches_;  // per pool: the switches that reach it
   std::vector<int> switch_idle_;                 // per switch: idle GPUs of the pools it reaches
   void pool_gpu_set(int g, std::int32_t free, int node);  // keeps the per-pool counts in step
+  // MIG state (enable_mig).
+  const MigCatalog* mig_ = nullptr;
+  std::vector<std::int32_t> mig_first_;       // per node: its first layout in mig_layouts_, or -1
+  std::vector<mig::GpuLayout> mig_layouts_;   // per MIG-enabled GPU, node by node
+  std::uint64_t mig_created_ = 0, mig_reused_ = 0, mig_destroyed_ = 0;
+  void add_mig_layouts(int n);  // gives node n its layouts when its model is MIG-enabled
 };
 
 } // namespace fleetsim

@@ -199,6 +199,19 @@ std::optional<Plan> GpuLayout::plan(const Geometry& g, int p) const {
   return best;
 }
 
+std::optional<Plan> GpuLayout::plan_at(const Geometry& g, int p, int start) const {
+  if (p < 0 || p >= static_cast<int>(g.profiles.size())) return std::nullopt;
+  const auto& starts = g.profiles[static_cast<std::size_t>(p)].starts;
+  if (std::find(starts.begin(), starts.end(), start) == starts.end()) return std::nullopt;
+  Plan pl;
+  pl.start = start;
+  for (const auto& in : inst_) pl.reuse |= !in.used && in.profile == p && in.start == start;
+  if (!pl.reuse && !fits(g, p, start, &pl.destroyed)) return std::nullopt;
+  if (pl.reuse && ((g.memory_mask(p, start) & used_mem_) || (g.compute_mask(p, start) & used_cmp_))) return std::nullopt;
+  pl.options_left = placements_possible(g, used_mem_ | g.memory_mask(p, start), used_cmp_ | g.compute_mask(p, start));
+  return pl;
+}
+
 int GpuLayout::apply(const Geometry& g, int p, const Plan& pl) {
   const std::uint32_t mm = g.memory_mask(p, pl.start), cm = g.compute_mask(p, pl.start);
   if ((mm & used_mem_) || (cm & used_cmp_)) throw std::logic_error("MIG: instance placed over an instance in use");

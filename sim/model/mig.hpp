@@ -89,6 +89,10 @@ public:
   /// idle instance of p first, then the start destroying the fewest idle instances, then the one
   /// leaving the most placements possible, then the lowest start.
   std::optional<Plan> plan(const Geometry& g, int p) const;
+  /// @brief The plan for one more instance of profile p at `start` exactly (reusing an idle
+  /// instance of p there, else destroying the idle instances in its way), or nullopt when the
+  /// start is not allowed for p or the instance cannot go there now.
+  std::optional<Plan> plan_at(const Geometry& g, int p, int start) const;
   /// @brief Takes profile p at plan.start (as planned on this layout). Returns the instances
   /// destroyed.
   int apply(const Geometry& g, int p, const Plan& plan);

@@ -50,17 +50,20 @@ int MigCatalog::profile_index(int model, int profile) const {
   return g->find(profiles_[static_cast<std::size_t>(profile)]);
 }
 
+bool mig_fits_empty(const Node& nd, const MigCatalog& mig, const Request& r) {
+  if (r.mig < 0 || r.num_gpu < 1) return false;
+  if (!model_matches(r.model_mask, nd.gpu_model)) return false;
+  if (r.cpu_milli > nd.cpu_milli || r.memory_mib > nd.memory_mib) return false;
+  const mig::Geometry* g = mig.geometry(nd.gpu_model);
+  const int p = mig.profile_index(nd.gpu_model, r.mig);
+  if (!g || p < 0) return false;
+  return std::int64_t{per_gpu(*g, p)} * nd.gpu_count >= r.num_gpu;
+}
+
 bool mig_could_ever_fit(const ClusterState& cluster, const MigCatalog& mig, const Request& r) {
   if (r.mig < 0) return cluster.could_ever_fit(r);
-  for (int n = 0; n < cluster.num_nodes(); ++n) {
-    const Node& nd = cluster.node(n);
-    if (!model_matches(r.model_mask, nd.gpu_model)) continue;
-    if (r.cpu_milli > nd.cpu_milli || r.memory_mib > nd.memory_mib) continue;
-    const mig::Geometry* g = mig.geometry(nd.gpu_model);
-    const int p = mig.profile_index(nd.gpu_model, r.mig);
-    if (!g || p < 0) continue;
-    if (std::int64_t{per_gpu(*g, p)} * nd.gpu_count >= r.num_gpu) return true;
-  }
+  for (const Node& nd : cluster.nodes())
+    if (mig_fits_empty(nd, mig, r)) return true;
   return false;
 }
 

@@ -48,7 +48,11 @@ private:
   std::vector<std::string> profiles_;
 };
 
-/// @brief True when `r` (a MIG request) could be placed on some empty node of `cluster`.
+/// @brief True when MIG request `r` would fit node `nd` if it were empty: an allowed model whose
+/// geometry has r's profile, enough CPU and memory, and room for r.num_gpu instances.
+bool mig_fits_empty(const Node& nd, const MigCatalog& mig, const Request& r);
+/// @brief True when `r` could be placed on some empty node of `cluster` whose MIG-enabled models
+/// are those of `mig` (ClusterState::could_ever_fit when `r` is not a MIG request).
 bool mig_could_ever_fit(const ClusterState& cluster, const MigCatalog& mig, const Request& r);
 
 } // namespace fleetsim

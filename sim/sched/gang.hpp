@@ -2,7 +2,9 @@
 // Jobs that one placement call cannot place: gangs of several allocations (disaggregated
 // pipeline workers, multi-node training) and MIG instances. The scheduler hands them to a
 // PartsPlacer, which places every part or none (all-or-nothing, like a Ray placement group),
-// applying each part to the cluster as it goes. Plain C++, no SimGrid.
+// asking the placement policy for each part (a MIG instance request included), checking its
+// answer and applying it to the cluster as it goes. MIG layouts are cluster state
+// (ClusterState::enable_mig). Plain C++, no SimGrid.
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -20,8 +22,9 @@ namespace fleetsim {
 
 class PartsPlacer {
 public:
-  /// @brief `mig` (optional) describes the MIG-enabled GPU models; both must outlive the placer.
-  PartsPlacer(const ClusterState& cluster, const MigCatalog* mig);
+  /// @brief A placer for `cluster` (MIG requests need ClusterState::enable_mig first). `policy`
+  /// (optional) is the placement policy find_mig asks; both must outlive the placer.
+  explicit PartsPlacer(const ClusterState& cluster, policies::PlacementPolicy* policy = nullptr);
 
   /// @brief True when `j` needs this placer: several parts, or a MIG instance request.
   static bool special(const Job& j);
@@ -33,50 +36,47 @@ public:
   /// @brief A small id equal for jobs with the same list of parts (their scheduling lane).
   std::uint32_t signature(const Job& j);
 
-  /// @brief Places every part of job `job`: ordinary parts through `policy`, MIG parts by the
-  /// MIG packer. Applies them to `cluster` as it goes; when one part cannot be placed, undoes
-  /// the others and returns nullopt. Throws std::logic_error when the policy returns a wrong
-  /// allocation.
+  /// @brief Places every part of job `job`, MIG instance requests included, through `policy`;
+  /// checks each answer (check_answer) and applies it to `cluster` as it goes. When one part
+  /// cannot be placed, undoes the others and returns nullopt. Throws std::logic_error when the
+  /// policy returns a wrong allocation, after undoing the parts already applied.
   std::optional<std::vector<Allocation>> place(int job, const Job& j, ClusterState& cluster,
                                                policies::PlacementPolicy& policy);
-  /// @brief Releases part `part` (allocation `a`) of job `job`: cluster resources and MIG instances.
+  /// @brief Releases part `part` (allocation `a`) of job `job`: cluster resources and MIG
+  /// instances (ClusterState::release).
   void release(int job, int part, const Allocation& a, ClusterState& cluster);
   /// @brief Milli of each GPU device of part `part` (a GPU share, a pooled share, or a MIG
   /// instance), in allocation order.
   std::vector<std::int32_t> devices(int job, int part, const Allocation& a) const;
 
-  /// @brief A MIG placement for `r` on the current state, without applying it: the node, and the
-  /// (GPU, profile index, start) of each instance. Public for tests.
-  struct MigSlice {
-    std::int32_t gpu;  ///< local GPU index on the node
-    std::int16_t profile;
-    std::int16_t start;
-  };
+  /// @brief The placement the constructor's policy chooses for MIG request `r` on the current
+  /// state, without applying it: the allocation, and the (GPU, profile index, start) of each
+  /// instance (alloc.mig). nullopt when it places nothing. Throws std::logic_error when the placer
+  /// has no policy or the answer is wrong (check_answer). Public for tests.
+  using MigSlice = fleetsim::MigSlice;
   struct MigChoice {
     Allocation alloc;
     std::vector<MigSlice> slices;
   };
   std::optional<MigChoice> find_mig(const ClusterState& cluster, const Request& r) const;
 
-  /// @brief Layout of the MIG-enabled GPU with flat index g (node.gpu_begin + local index).
-  const mig::GpuLayout& layout(int g) const { return layouts_[static_cast<std::size_t>(g)]; }
-  std::uint64_t instances_created() const { return created_; }
-  std::uint64_t instances_destroyed() const { return destroyed_; }
-  std::uint64_t instances_reused() const { return reused_; }
-  int mig_gpus() const { return mig_gpus_; }
+  /// @brief Layout of the GPU with flat index g (node.gpu_begin + local index): the cluster's
+  /// (ClusterState::mig_layouts), an empty one when the GPU is not MIG-enabled.
+  const mig::GpuLayout& layout(int g) const;
+  /// @brief The cluster's MIG instance counts (ClusterState::mig_instances_created, ...).
+  std::uint64_t instances_created() const { return cluster_.mig_instances_created(); }
+  std::uint64_t instances_destroyed() const { return cluster_.mig_instances_destroyed(); }
+  std::uint64_t instances_reused() const { return cluster_.mig_instances_reused(); }
+  int mig_gpus() const { return cluster_.mig_gpus(); }
 
 private:
-  void apply_mig(const ClusterState& cluster, const MigChoice& c);
-  static std::uint64_t key(int job, int part) { return (std::uint64_t(std::uint32_t(job)) << 20) | std::uint32_t(part); }
+  /// `r` presented to a placement policy as a job of its own (id, kind, times from `j`).
+  const Job& as_job(const Job& j, const Request& r);
 
   const ClusterState& cluster_;
-  const MigCatalog* mig_;
-  std::vector<mig::GpuLayout> layouts_;  // per local GPU (flat index)
-  std::unordered_map<std::uint64_t, std::vector<MigSlice>> slices_;  // (job, part) -> its instances
+  policies::PlacementPolicy* policy_;
   std::unordered_map<std::string, std::uint32_t> signatures_;  // parts, as bytes -> id
   Job scratch_;  // a part presented to the placement policy as a job of its own
-  std::uint64_t created_ = 0, destroyed_ = 0, reused_ = 0;
-  int mig_gpus_ = 0;
 };
 
 } // namespace fleetsim

@@ -14,7 +14,10 @@ public:
   virtual ~PlacementPolicy() = default;
   virtual std::string_view name() const = 0;
   /// @brief The allocation for `job` on the current state, or nullopt when no node fits.
-  /// Must find a placement whenever some node fits (the scheduler relies on it).
+  /// Must find a placement whenever some node fits (the scheduler relies on it). MIG instance
+  /// requests (job.req.mig >= 0) come here like any other request: the answer lists num_gpu
+  /// instances of the profile (Allocation::mig), wherever the policy chooses; the built-in
+  /// policies share one rule for them (policies::BuiltinPlacement, policies/allocate.hpp).
   virtual std::optional<Allocation> place(const Job& job, const ClusterState& cluster) = 0;
 };
 

@@ -219,9 +219,10 @@ TEST_CASE("MIG packing on a cluster: fullest GPU first, charges exact, plain job
   const int three = cat.intern_profile("3g.20gb"), four = cat.intern_profile("4g.20gb"), one = cat.intern_profile("1g.5gb");
   CHECK(cat.variants_of(std::uint64_t{1} << base) == (std::uint64_t{1} << variant));
   CHECK(cat.variants_of(0) == (std::uint64_t{1} << variant));
-  PartsPlacer placer(c, &cat);
-  CHECK(placer.mig_gpus() == 2);
+  c.enable_mig(&cat);
   auto policy = policies::make_placement("first-fit", nlohmann::json::object(), 1);
+  PartsPlacer placer(c, policy.get());
+  CHECK(placer.mig_gpus() == 2);
 
   auto mig_job = [&](int profile, int n = 1) {
     Job j;
