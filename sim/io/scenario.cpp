@@ -313,10 +313,13 @@ Scenario scenario_from_json(const nlohmann::json& doc, const std::string& label,
 }
 
 Scenario load_scenario(const fs::path& file, const std::vector<std::string>& overrides) {
-  const std::string label = input::shown(file);
-  ojson doc = input::read_json_file(file);  // ordered: errors are reported in document order
+  return load_scenario(input::read_json_file(file), file, overrides);  // ordered: errors in document order
+}
+
+Scenario load_scenario(const ojson& original, const fs::path& file, const std::vector<std::string>& overrides) {
+  ojson doc = original;
   for (const auto& o : overrides) apply_override_to(doc, o);
-  Scenario s = convert(doc, label, file.parent_path());
+  Scenario s = convert(doc, input::shown(file), file.parent_path());
   s.source = file;
   return s;
 }

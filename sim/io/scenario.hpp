@@ -76,6 +76,10 @@ Scenario scenario_from_json(const nlohmann::json& doc, const std::string& label,
 
 /// @brief Reads, overrides, validates. Throws InputError for any problem.
 Scenario load_scenario(const std::filesystem::path& file, const std::vector<std::string>& overrides = {});
+/// @brief As load_scenario, from `file`'s document already read with input::read_json_file
+/// (a sweep validates thousands of points of one file without reading it again).
+Scenario load_scenario(const nlohmann::ordered_json& doc, const std::filesystem::path& file,
+                       const std::vector<std::string>& overrides);
 
 /// @brief The JSON Schema (draft 2020-12) that describes exactly what the validator accepts.
 nlohmann::ordered_json scenario_schema();

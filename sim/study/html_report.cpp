@@ -205,6 +205,7 @@ bool is_fill(const ojson& s) {
 Series fill_series(const ojson& summary, const std::string& field, const std::string& label) {
   Series s;
   s.label = label;
+  if (!summary.contains("metrics") || !summary["metrics"].contains("fill_curve")) return s;  // "mode": "fill" alone
   for (const auto& p : summary["metrics"]["fill_curve"])
     if (p.contains("arrived_pct") && p.contains(field) && p[field].is_number()) {
       s.x.push_back(p["arrived_pct"].get<double>());

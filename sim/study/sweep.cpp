@@ -320,10 +320,11 @@ Plan load_sweep(const fs::path& file, const std::optional<fs::path>& output) {
   // Every value on its own (other axes at their first value), then every point: the scenario
   // validator decides, the sweep file is where the error is.
   std::vector<std::size_t> first(plan.axes.size(), 0);
+  const ojson base = input::read_json_file(scenario_given);  // read once for every point
   auto load = [&](const std::vector<std::size_t>& at) {
     Point p;
     p.at = at;
-    return load_scenario(scenario_given, plan.overrides(p));
+    return load_scenario(base, scenario_given, plan.overrides(p));
   };
   if (!plan.set.empty()) {  // the fixed overrides are at fault when the first point fails only with them
     try {
@@ -335,7 +336,7 @@ Plan load_sweep(const fs::path& file, const std::optional<fs::path>& output) {
         p.at = first;
         auto o = plan.overrides(p);
         o.erase(o.begin(), o.begin() + static_cast<std::ptrdiff_t>(plan.set.size()));
-        (void)load_scenario(scenario_given, o);
+        (void)load_scenario(base, scenario_given, o);
       } catch (const InputError&) {
         without_set_ok = false;
       }
