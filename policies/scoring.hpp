@@ -7,6 +7,7 @@
 #include <string_view>
 #include <vector>
 
+#include "policies/best_node.hpp"
 #include "sim/sched/placement_policy.hpp"
 #include "sim/model/cluster.hpp"
 #include "sim/measure/fragmentation.hpp"
@@ -40,24 +41,12 @@ private:
   std::vector<std::uint32_t> rank_;
 };
 
-/// @brief The feasible node with the highest `score(n)` (an integer), ties to the lowest
-/// rank; -1 when no node fits `req`.
+/// @brief The feasible node with the highest integer `score(n)`, ties to the lowest TieBreak
+/// rank; -1 when no node fits `req` (policies/best_node.hpp).
 template <class Score>
 int best_node(const ClusterState& c, const Request& req, const TieBreak& tb, Score&& score) {
-  int best = -1;
-  std::int64_t best_score = 0;
-  std::uint32_t best_rank = 0;
-  for (int n = 0; n < c.num_nodes(); ++n) {
-    if (!c.fits(n, req)) continue;
-    const std::int64_t s = score(n);
-    const std::uint32_t r = tb.rank(n);
-    if (best < 0 || s > best_score || (s == best_score && r < best_rank)) {
-      best = n;
-      best_score = s;
-      best_rank = r;
-    }
-  }
-  return best;
+  return best_node(c, req, Prefer::highest, [&](int n) -> std::int64_t { return score(n); },
+                   [&](int n) { return tb.rank(n); });
 }
 
 /// @brief The paper's normalisation constants, generalised: the largest node's CPU, GPU milli

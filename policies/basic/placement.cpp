@@ -27,10 +27,7 @@ public:
   std::string_view name() const override { return "worst-fit"; }
   std::optional<Allocation> place_request(const Job& job, const ClusterState& c) override {
     const Request& r = job.req;
-    int chosen = -1;
-    double chosen_score = 0;
-    for (int n = 0; n < c.num_nodes(); ++n) {
-      if (!c.fits(n, r)) continue;
+    const int chosen = best_node(c, r, Prefer::highest, [&](int n) {
       const Node& nd = c.node(n);
       double s = 0;
       if (nd.gpu_count > 0)
@@ -38,11 +35,8 @@ public:
       if (nd.cpu_milli > 0) s += w_cpu_ * double(c.free_cpu_milli(n) - r.cpu_milli) / double(nd.cpu_milli);
       if (nd.memory_mib > 0)
         s += w_mem_ * double(c.free_memory_mib(n) - r.memory_mib) / double(nd.memory_mib);
-      if (chosen < 0 || s > chosen_score) {
-        chosen = n;
-        chosen_score = s;
-      }
-    }
+      return s;
+    });
     if (chosen < 0) return std::nullopt;
     return allocate_on_node(c, chosen, r);
   }

@@ -4,25 +4,17 @@
 #include <limits>
 
 #include "policies/allocate.hpp"
+#include "policies/best_node.hpp"
 #include "policies/builtin.hpp"
 
 namespace fleetsim::policies {
 
 namespace {
 
-/// Picks the node; composes its GPUs in `order`. `score` is minimised; lowest index on ties.
+/// Picks the node with the lowest `score` (lowest index on ties); composes its GPUs in `order`.
 template <class Score>
-std::optional<Allocation> best_node(const Job& job, const ClusterState& c, PoolOrder order, Score score) {
-  int chosen = -1;
-  double best = std::numeric_limits<double>::infinity();
-  for (int n = 0; n < c.num_nodes(); ++n) {
-    if (!c.fits(n, job.req)) continue;
-    const double s = score(n);
-    if (s < best) {
-      best = s;
-      chosen = n;
-    }
-  }
+std::optional<Allocation> lowest_score(const Job& job, const ClusterState& c, PoolOrder order, Score score) {
+  const int chosen = best_node(c, job.req, Prefer::lowest, score);
   if (chosen < 0) return std::nullopt;
   if (job.req.num_gpu > 0 && c.local_gpus_fit(chosen, job.req)) return allocate_on_node(c, chosen, job.req);
   if (job.req.num_gpu == 0) return allocate_on_node(c, chosen, job.req);
@@ -48,7 +40,7 @@ class PoolBestFit final : public BuiltinPlacement {
 public:
   std::string_view name() const override { return "pool-best-fit"; }
   std::optional<Allocation> place_request(const Job& job, const ClusterState& c) override {
-    return best_node(job, c, PoolOrder::fullest, [&](int n) { return leftover(c, n, job.req); });
+    return lowest_score(job, c, PoolOrder::fullest, [&](int n) { return leftover(c, n, job.req); });
   }
   static double leftover(const ClusterState& c, int n, const Request& r) {
     const Node& nd = c.node(n);
@@ -67,7 +59,7 @@ public:
   std::string_view name() const override { return "pool-locality"; }
   std::optional<Allocation> place_request(const Job& job, const ClusterState& c) override {
     const Request& r = job.req;
-    return best_node(job, c, PoolOrder::locality, [&](int n) {
+    return lowest_score(job, c, PoolOrder::locality, [&](int n) {
       int have = 0;
       if (r.num_gpu > 0) {
         if (c.local_gpus_fit(n, r)) {

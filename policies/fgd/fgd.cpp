@@ -17,24 +17,10 @@
 #include "policies/builtin.hpp"
 #include "policies/allocate.hpp"
 #include "policies/scoring.hpp"
+#include "sim/model/request_shape.hpp"
 
 namespace fleetsim::policies {
 namespace {
-
-struct ShapeKey {
-  std::int64_t cpu_milli;
-  std::int32_t num_gpu, gpu_milli;
-  std::uint64_t model_mask;
-  bool operator==(const ShapeKey&) const = default;
-};
-struct ShapeHash {
-  std::size_t operator()(const ShapeKey& k) const {
-    std::uint64_t h = static_cast<std::uint64_t>(k.cpu_milli) * 0x9e3779b97f4a7c15ULL;
-    h ^= (static_cast<std::uint64_t>(k.num_gpu) << 32 | static_cast<std::uint32_t>(k.gpu_milli)) + (h << 6) + (h >> 2);
-    h ^= k.model_mask + 0x9e3779b97f4a7c15ULL + (h << 6) + (h >> 2);
-    return static_cast<std::size_t>(h);
-  }
-};
 
 class Fgd final : public BuiltinPlacement {
 public:
@@ -55,7 +41,7 @@ public:
     });
     if (n < 0) return std::nullopt;
     chosen = &cache_[static_cast<std::size_t>(n) * shape_cap_ + static_cast<std::size_t>(shape)];
-    if (!is_sharing(r)) return allocate_on_node(c, n, r);
+    if (!is_sharing(r) || chosen->gpu < 0) return allocate_on_node(c, n, r);  // composable: no local GPU fits, compose
     return Allocation{n, r.cpu_milli, r.memory_mib, {{chosen->gpu, r.gpu_milli}}};
   }
 
@@ -75,7 +61,8 @@ private:
   }
 
   int shape_id(const Request& r) {
-    const ShapeKey key{r.cpu_milli, r.num_gpu, r.gpu_milli, r.model_mask};
+    RequestShape key = RequestShape::of(r);
+    key.memory_mib = 0;  // the score ignores memory: one cache entry for every memory size
     const auto [it, fresh] = shapes_.emplace(key, static_cast<int>(shapes_.size()));
     if (fresh && shapes_.size() > shape_cap_) {  // grow the per-node rows, keeping entries
       const std::size_t cap = shape_cap_ * 2;
@@ -149,7 +136,7 @@ private:
   std::shared_ptr<const FragTarget> target_;
   int nodes_ = -1;
   std::size_t shape_cap_ = 16;
-  std::unordered_map<ShapeKey, int, ShapeHash> shapes_;
+  std::unordered_map<RequestShape, int, RequestShapeHash> shapes_;
   std::vector<Entry> cache_;     // nodes_ x shape_cap_
   std::vector<Entry> before_;    // stamp of before_f_
   std::vector<double> before_f_; // F_n at that stamp

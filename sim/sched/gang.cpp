@@ -35,12 +35,8 @@ bool PartsPlacer::could_ever_fit(const Job& j) const {
 }
 
 std::uint32_t PartsPlacer::signature(const Job& j) {
-  std::string key;
-  for (const auto& r : parts(j)) {
-    for (const std::int64_t v : {r.cpu_milli, r.memory_mib, std::int64_t{r.num_gpu}, std::int64_t{r.gpu_milli},
-                                 static_cast<std::int64_t>(r.model_mask), std::int64_t{r.mig}})
-      key.append(reinterpret_cast<const char*>(&v), sizeof v);
-  }
+  std::vector<RequestShape> key;
+  for (const auto& r : parts(j)) key.push_back(RequestShape::of(r));
   return signatures_.emplace(std::move(key), static_cast<std::uint32_t>(signatures_.size())).first->second;
 }
 

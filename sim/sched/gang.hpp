@@ -6,6 +6,7 @@
 // answer and applying it to the cluster as it goes. MIG layouts are cluster state
 // (ClusterState::enable_mig). Plain C++, no SimGrid.
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <unordered_map>
@@ -17,6 +18,7 @@
 #include "sim/model/mig.hpp"
 #include "sim/model/job_work.hpp"
 #include "sim/model/mig_catalog.hpp"
+#include "sim/model/request_shape.hpp"
 
 namespace fleetsim {
 
@@ -75,7 +77,7 @@ private:
 
   const ClusterState& cluster_;
   policies::PlacementPolicy* policy_;
-  std::unordered_map<std::string, std::uint32_t> signatures_;  // parts, as bytes -> id
+  std::map<std::vector<RequestShape>, std::uint32_t> signatures_;  // the shapes of a job's parts -> id
   Job scratch_;  // a part presented to the placement policy as a job of its own
 };
 

@@ -13,20 +13,14 @@ Scheduler::Scheduler(ClusterState& cluster, const std::vector<Job>& jobs, polici
     : cluster_(cluster), jobs_(jobs), queue_(queue), placement_(placement), records_(jobs.size()),
       is_dirty_(static_cast<std::size_t>(cluster.num_nodes()), 0) {}
 
-Request Scheduler::request_of(const ShapeKey& k) {
-  Request r;
-  std::tie(r.cpu_milli, r.memory_mib, r.num_gpu, r.gpu_milli, r.model_mask) = k;
-  return r;
-}
-
-bool Scheduler::still_failing(const ShapeKey& k) const {
+bool Scheduler::still_failing(const RequestShape& k) const {
   // A pooled GPU freed on one server can serve a job on any server its pool reaches.
-  if (pool_released_ && std::get<2>(k) > 0) return false;
+  if (pool_released_ && k.num_gpu > 0) return false;
   bool failed_before = false;
   for (const auto& f : failed_prev_)
     if (dominates(k, f)) { failed_before = true; break; }
   if (!failed_before) return false;
-  const Request r = request_of(k);
+  const Request r = k.request();
   for (int n : dirty_)
     if (cluster_.fits(n, r)) return false;
   return true;
@@ -40,10 +34,11 @@ bool Scheduler::ByPolicy::operator()(int a, int b) const {
   return a < b;
 }
 
-bool Scheduler::dominates(const ShapeKey& big, const ShapeKey& small) {
-  const auto& [bc, bm, bn, bg, bmask] = big;
-  const auto& [sc, sm, sn, sg, smask] = small;
+bool Scheduler::dominates(const RequestShape& big, const RequestShape& small) {
+  const auto [bc, bm, bn, bg, bmask, bmig] = big;
+  const auto [sc, sm, sn, sg, smask, smig] = small;
   if (bc < 0 || sc < 0) return big == small;  // jobs of several parts: only the same parts
+  if (bmig != smig) return false;             // MIG instances of another profile: unrelated
   // A request at least as large in every resource, allowed on a subset of the models.
   const bool models_subset = smask == 0 || (bmask != 0 && (bmask & ~smask) == 0);
   if (!(bc >= sc && bm >= sm && models_subset)) return false;
@@ -53,9 +48,9 @@ bool Scheduler::dominates(const ShapeKey& big, const ShapeKey& small) {
   return bg >= sg;
 }
 
-Scheduler::ShapeKey Scheduler::key_of(const Job& j) {
-  if (parts_ && PartsPlacer::special(j)) return {-1 - std::int64_t{parts_->signature(j)}, -1, 0, 0, 0};
-  return key(j.req);
+RequestShape Scheduler::key_of(const Job& j) {
+  if (parts_ && PartsPlacer::special(j)) return {-1 - std::int64_t{parts_->signature(j)}, -1, 0, 0, 0, -1};
+  return RequestShape::of(j.req);
 }
 
 void Scheduler::gained(int n) {
@@ -77,7 +72,7 @@ void Scheduler::arrive(int j, double now) {
   }
   rec.status = JobStatus::pending;
   arrived_ = true;
-  const ShapeKey k = key_of(job);
+  const RequestShape k = key_of(job);
   auto it = lanes_.find(k);
   if (it == lanes_.end()) it = lanes_.emplace(k, Lane(ByPolicy{this})).first;
   it->second.insert(j);
@@ -137,7 +132,7 @@ void Scheduler::schedule(double now, std::vector<int>& started) {
   // every dominating lane drop out: a pass costs O(placements + shapes), not O(queue).
   struct Head {
     int job;
-    std::map<ShapeKey, Lane>::iterator lane;
+    std::map<RequestShape, Lane>::iterator lane;
   };
   ByPolicy order{this};
   auto later = [&](const Head& a, const Head& b) { return order(b.job, a.job); };

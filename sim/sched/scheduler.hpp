@@ -12,6 +12,7 @@
 #include "sim/model/cluster.hpp"
 #include "sim/model/job.hpp"
 #include "sim/model/job_record.hpp"
+#include "sim/model/request_shape.hpp"
 
 namespace fleetsim {
 
@@ -48,35 +49,32 @@ public:
   void set_setup(int j, double setup_s) { records_[static_cast<std::size_t>(j)].setup_s = setup_s; }
 
 private:
-  using ShapeKey = std::tuple<std::int64_t, std::int64_t, std::int32_t, std::int32_t, std::uint64_t>;
   struct ByPolicy {
     const Scheduler* s;
     bool operator()(int a, int b) const;
   };
   using Lane = std::set<int, ByPolicy>;  // pending jobs of one shape, in queue order
 
-  static ShapeKey key(const Request& r) { return {r.cpu_milli, r.memory_mib, r.num_gpu, r.gpu_milli, r.model_mask}; }
   /// A job's lane: its request's shape, or for jobs of the parts placer a key of their own
   /// (negative CPU: equal only to jobs with the same parts, dominating nothing).
-  ShapeKey key_of(const Job& j);
+  RequestShape key_of(const Job& j);
   /// Marks node n as having gained resources (touched, dirty).
   void gained(int n);
-  static bool dominates(const ShapeKey& big, const ShapeKey& small);
-  static Request request_of(const ShapeKey& k);
+  static bool dominates(const RequestShape& big, const RequestShape& small);
   /// True when `k` cannot fit anywhere: it failed at the end of the last pass and none of the
   /// nodes that gained resources since then can hold it now.
-  bool still_failing(const ShapeKey& k) const;
+  bool still_failing(const RequestShape& k) const;
 
   ClusterState& cluster_;
   const std::vector<Job>& jobs_;
   policies::QueuePolicy& queue_;
   policies::PlacementPolicy& placement_;
   std::vector<JobRecord> records_;
-  std::map<ShapeKey, Lane> lanes_;
+  std::map<RequestShape, Lane> lanes_;
   std::size_t queued_ = 0, running_ = 0;
   std::uint64_t placement_calls_ = 0;
-  std::vector<ShapeKey> failed_;       // shapes that fit no node, this pass
-  std::vector<ShapeKey> failed_prev_;  // shapes that fit no node at the end of the last pass
+  std::vector<RequestShape> failed_;       // shapes that fit no node, this pass
+  std::vector<RequestShape> failed_prev_;  // shapes that fit no node at the end of the last pass
   std::vector<int> dirty_;             // nodes that gained resources since the last pass
   std::vector<char> is_dirty_;
   std::vector<int> touched_;
