@@ -14,7 +14,7 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   const std::vector<Command> commands = {add_run(app), add_validate(app), add_schema(app), add_policies(app),
                                          add_compare(app), add_sweep(app), add_check(app),
-                                         add_plan(app)};
+                                         add_plan(app), add_import(app)};
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
