@@ -29,13 +29,13 @@ void read_dlrm2025(const std::vector<std::filesystem::path>& files, Shaper& out)
   TraceJob t;
   std::vector<TraceJob> open;
   double latest = 0;
-  std::vector<std::string> row;
+  std::vector<std::string_view> row;
   for (const auto& file : files) {
     csv::Reader r(file);
-    if (!r.next(row)) throw InputError(r.label() + ": empty file, expected a header line");
+    if (!r.next_views(row)) throw InputError(r.label() + ": empty file, expected a header line");
     const Columns cols(row, kCols, 9, {}, r.label() + ":" + std::to_string(r.line()), file, "alibaba-2025-dlrm");
     t.file = r.label();
-    while (r.next(row)) {
+    while (r.next_views(row)) {
       const Cells c{r.label(), r.line(), cols, row};
       c.check_width();
       out.row();

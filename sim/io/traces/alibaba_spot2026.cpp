@@ -21,13 +21,13 @@ const std::vector<std::string> kNodeCols = {"node_name", "gpu_model", "gpu_capac
 void read_spot2026(const std::vector<std::filesystem::path>& files, Shaper& out) {
   out.fixed_origin(0, "0 s = the first submitted job (the publisher's clock)");
   TraceJob t;
-  std::vector<std::string> row;
+  std::vector<std::string_view> row;
   for (const auto& file : files) {
     csv::Reader r(file);
-    if (!r.next(row)) throw InputError(r.label() + ": empty file, expected a header line");
+    if (!r.next_views(row)) throw InputError(r.label() + ": empty file, expected a header line");
     const Columns cols(row, kJobCols, 8, {}, r.label() + ":" + std::to_string(r.line()), file, "alibaba-2026-spot");
     t.file = r.label();
-    while (r.next(row)) {
+    while (r.next_views(row)) {
       const Cells c{r.label(), r.line(), cols, row};
       c.check_width();
       out.row();
@@ -66,12 +66,12 @@ void read_spot2026(const std::vector<std::filesystem::path>& files, Shaper& out)
 
 ClusterState read_spot2026_nodes(const std::filesystem::path& file, GpuModels& models) {
   csv::Reader r(file);
-  std::vector<std::string> row;
-  if (!r.next(row)) throw InputError(r.label() + ": empty file, expected a header line");
+  std::vector<std::string_view> row;
+  if (!r.next_views(row)) throw InputError(r.label() + ": empty file, expected a header line");
   const Columns cols(row, kNodeCols, 4, {}, r.label() + ":" + std::to_string(r.line()), file, "alibaba-2026-spot",
                      "alibaba-2026-spot/nodes");
   NodeListBuilder nodes(models);
-  while (r.next(row)) {
+  while (r.next_views(row)) {
     const Cells c{r.label(), r.line(), cols, row};
     c.check_width();
     const std::string name(c.text(0)), model(c.text(1));

@@ -23,10 +23,10 @@ enum Col : std::size_t {
 
 void read_job_log(const std::vector<std::filesystem::path>& files, Shaper& out, const JobLogProfile& p) {
   TraceJob t;
-  std::vector<std::string> fields;
+  std::vector<std::string_view> fields;
   for (const auto& file : files) {
     csv::Reader reader(file);
-    if (!reader.next(fields)) throw InputError(reader.label() + ": empty file, expected a header line");
+    if (!reader.next_views(fields)) throw InputError(reader.label() + ": empty file, expected a header line");
     const std::string at = reader.label() + ":" + std::to_string(reader.line());
     const Columns cols(fields, kColumns, 3, p.ignored, at, file, p.format);
     // Columns of the other format name it.
@@ -46,7 +46,7 @@ void read_job_log(const std::vector<std::filesystem::path>& files, Shaper& out, 
           throw InputError(at + ": column " + in_quotes(kColumns[k]) + " is not a Helios column" +
                            (other.empty() ? std::string() : " (" + other + ")"));
     t.file = reader.label();
-    while (reader.next(fields)) {
+    while (reader.next_views(fields)) {
       const Cells c{reader.label(), reader.line(), cols, fields};
       c.check_width();
       out.row();

@@ -22,7 +22,7 @@ const std::vector<std::string> kInstanceCols = {"job_name", "task_name", "inst_n
 const std::vector<std::string> kMachineCols = {"machine", "gpu_type", "cap_cpu", "cap_mem", "cap_gpu"};
 enum Task : std::size_t { kJob, kTask, kInstNum, kStatus, kStart, kEnd, kCpu, kMem, kGpu, kGpuType };
 
-bool is_header(const std::vector<std::string>& row, const std::vector<std::string>& cols) {
+bool is_header(const std::vector<std::string_view>& row, const std::vector<std::string>& cols) {
   if (row.size() != cols.size()) return false;
   for (std::size_t i = 0; i < cols.size(); ++i)
     if (trim(row[i]) != cols[i]) return false;
@@ -32,8 +32,8 @@ bool is_header(const std::vector<std::string>& row, const std::vector<std::strin
 /// Which table a file is, from its first row's width.
 const std::vector<std::string>* table_of(const std::filesystem::path& file) {
   csv::Reader r(file);
-  std::vector<std::string> row;
-  if (!r.next(row)) throw InputError(r.label() + ": empty file, expected PAI 2020 table rows");
+  std::vector<std::string_view> row;
+  if (!r.next_views(row)) throw InputError(r.label() + ": empty file, expected PAI 2020 table rows");
   if (row.size() == kJobCols.size()) return &kJobCols;
   if (row.size() == kTaskCols.size()) return &kTaskCols;
   if (row.size() == kInstanceCols.size()) return &kInstanceCols;
@@ -61,13 +61,13 @@ void read_pai2020(const std::vector<std::filesystem::path>& files, Shaper& out) 
                                                    "pass it, with pai_job_table.csv for submission times");
   // Submission times of jobs.
   std::unordered_map<std::string, double> submitted;
-  std::vector<std::string> row;
+  std::vector<std::string_view> row;
   double latest = -1e300;
   for (const auto& f : jobs) {
     csv::Reader r(f);
     const Columns cols(kJobCols);
     bool first = true;
-    while (r.next(row)) {
+    while (r.next_views(row)) {
       if (std::exchange(first, false) && is_header(row, kJobCols)) continue;
       const Cells c{r.label(), r.line(), cols, row};
       c.check_width();
@@ -87,7 +87,7 @@ void read_pai2020(const std::vector<std::filesystem::path>& files, Shaper& out) 
     const Columns cols(kTaskCols);
     t.file = r.label();
     bool first = true;
-    while (r.next(row)) {
+    while (r.next_views(row)) {
       if (std::exchange(first, false) && is_header(row, kTaskCols)) continue;
       const Cells c{r.label(), r.line(), cols, row};
       c.check_width();
@@ -158,11 +158,11 @@ void read_pai2020(const std::vector<std::filesystem::path>& files, Shaper& out) 
 
 ClusterState read_pai2020_machines(const std::filesystem::path& file, GpuModels& models) {
   csv::Reader r(file);
-  std::vector<std::string> row;
+  std::vector<std::string_view> row;
   NodeListBuilder nodes(models);
   const Columns cols(kMachineCols);
   bool first = true;
-  while (r.next(row)) {
+  while (r.next_views(row)) {
     const Cells c{r.label(), r.line(), cols, row};
     if (std::exchange(first, false)) {
       if (is_header(row, kMachineCols)) continue;

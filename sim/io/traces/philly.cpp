@@ -266,17 +266,17 @@ void read_philly(const std::vector<std::filesystem::path>& files, Shaper& out) {
 
 ClusterState read_philly_machines(const std::filesystem::path& file, GpuModels& models) {
   csv::Reader reader(file);
-  std::vector<std::string> fields;
+  std::vector<std::string_view> fields;
   NodeListBuilder nodes(models);
   const std::vector<std::string> kCols = {"machineId", "number of GPUs", "single GPU mem"};
   const Columns cols(kCols);
   bool first = true;
-  while (reader.next(fields)) {
+  while (reader.next_views(fields)) {
     const Cells c{reader.label(), reader.line(), cols, fields};
     if (first) {
       first = false;
       if (fields.size() == 3 && trim(fields[0]) == "machineId") continue;  // the header row
-      if (!csv::parse_int(trim(fields.size() > 1 ? fields[1] : std::string()))) {
+      if (!csv::parse_int(trim(fields.size() > 1 ? fields[1] : std::string_view()))) {
         const auto hint = sniff(file, "philly/nodes");
         throw InputError(c.at() + ": expected a Philly cluster_machine_list row \"machineId,number of GPUs,single GPU "
                                   "mem\" (e.g. m31,8, 24GB)" + (hint.empty() ? std::string() : " (" + hint + ")"));

@@ -24,7 +24,7 @@ namespace fleetsim::traces {
 /// `ignored`; missing required ones too. Errors add what the file looks like (sniff()).
 class Columns {
 public:
-  Columns(const std::vector<std::string>& header, const std::vector<std::string>& known, std::size_t required,
+  Columns(const std::vector<std::string_view>& header, const std::vector<std::string>& known, std::size_t required,
           const std::vector<std::string>& ignored, const std::string& at, const std::filesystem::path& file,
           const std::string& format, const std::string& sniff_as = "")
       : known_(known), index_(known.size(), -1), width_(header.size()) {
@@ -78,7 +78,7 @@ struct Cells {
   const std::string& label;
   std::int64_t line;
   const Columns& cols;
-  const std::vector<std::string>& fields;
+  const std::vector<std::string_view>& fields;
 
   std::string at() const { return label + ":" + std::to_string(line); }
   [[noreturn]] void fail(std::size_t k, const std::string& what) const {
@@ -94,18 +94,18 @@ struct Cells {
                        std::to_string(fields.size()) + (fields.size() < cols.width() ? " (truncated row?)" : ""));
   }
   /// A number in [lo, hi]; integral values written as decimals ("4.0") are fine.
-  double number(std::size_t k, double lo, double hi, const std::string& what) const {
+  double number(std::size_t k, double lo, double hi, std::string_view what) const {
     const auto v = csv::parse_double(text(k));
-    if (!v || *v < lo || *v > hi) fail(k, what);
+    if (!v || *v < lo || *v > hi) fail(k, std::string(what));
     return *v;
   }
-  std::optional<double> opt_number(std::size_t k, double lo, double hi, const std::string& what) const {
+  std::optional<double> opt_number(std::size_t k, double lo, double hi, std::string_view what) const {
     if (missing(k)) return std::nullopt;
     return number(k, lo, hi, what);
   }
-  std::int64_t integer(std::size_t k, std::int64_t lo, std::int64_t hi, const std::string& what) const {
+  std::int64_t integer(std::size_t k, std::int64_t lo, std::int64_t hi, std::string_view what) const {
     const auto v = csv::parse_int(text(k));
-    if (!v || *v < lo || *v > hi) fail(k, what);
+    if (!v || *v < lo || *v > hi) fail(k, std::string(what));
     return *v;
   }
   /// A date-time text (parse_datetime), or nothing.
