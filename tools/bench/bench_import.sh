@@ -15,9 +15,11 @@ if [ ! -s "$trace" ]; then
 fi
 echo "fleetsim import helios: $rows rows, $(du -h "$trace" | cut -f1) of CSV"
 for i in $(seq "$repeats"); do
-  /usr/bin/time -f "%e %M" -o "$dir/time" build/fleetsim import helios "$trace" -o "$dir/native.csv" >"$dir/report"
-  read -r wall rss_kib <"$dir/time"
-  awk -v rows="$rows" -v wall="$wall" -v rss="$rss_kib" \
-    'BEGIN { printf "  wall %.2f s | %.2f M rows/s | peak RSS %.0f MiB\n", wall, rows / wall / 1e6, rss / 1024 }'
+  /usr/bin/time -f "%e %U %S %M" -o "$dir/time" build/fleetsim import helios "$trace" -o "$dir/native.csv" >"$dir/report"
+  read -r wall user sys rss_kib <"$dir/time"
+  # CPU time too: on a shared machine the wall time also measures the other processes.
+  awk -v rows="$rows" -v wall="$wall" -v user="$user" -v sys="$sys" -v rss="$rss_kib" -v load="$(cut -d' ' -f1 /proc/loadavg)" \
+    'BEGIN { printf "  wall %.2f s (%.2f M rows/s) | CPU %.2f s user + %.2f s sys (%.2f M rows per CPU-second) | peak RSS %.0f MiB | load average %s\n",
+             wall, rows / wall / 1e6, user, sys, rows / (user + sys) / 1e6, rss / 1024, load }'
 done
 cat "$dir/report"
