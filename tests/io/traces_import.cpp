@@ -340,7 +340,7 @@ TEST_CASE("pai-2020: pai_machine_spec.csv is the published 1,897 machines and 6,
 
 // ---- Acme --------------------------------------------------------------------------------------
 
-TEST_CASE("acme: Seren and Kalos logs, time zones applied") {
+TEST_CASE("acme: Seren and Kalos logs, time zones applied, ids tagged by log") {
   const auto r = run("acme", {kFix + "/acme/trace_seren.csv", kFix + "/acme/trace_kalos.csv"});
   CHECK(r.stats.rows == 8);
   CHECK(r.stats.jobs == 7);
@@ -348,15 +348,26 @@ TEST_CASE("acme: Seren and Kalos logs, time zones applied") {
   CHECK(skipped(r.stats, "never started (no start_time)") == 1);
   // 00:18:22+08:00 is 16:18:22 UTC the day before: time 0 is 2023-02-28 00:00:00 UTC.
   CHECK(r.stats.origin.rfind("2023-02-28 00:00:00", 0) == 0);
-  CHECK(r.job("5778432").job.submit_s == 16 * 3600 + 18 * 60 + 22);
-  CHECK(r.job("5778470").num_nodes == 4);
-  CHECK(r.job("5778470").job.req.num_gpu == 8);
-  CHECK(r.job("5778470").job.req.cpu_milli == 128000);
+  CHECK(r.job("trace_seren/5778432").job.submit_s == 16 * 3600 + 18 * 60 + 22);
+  CHECK(r.job("trace_seren/5778470").num_nodes == 4);
+  CHECK(r.job("trace_seren/5778470").job.req.num_gpu == 8);
+  CHECK(r.job("trace_seren/5778470").job.req.cpu_milli == 128000);
   // Kalos: +00:00 times, memory per pod.
-  const auto& k = r.job("dlc9x00000000001");
+  const auto& k = r.job("trace_kalos/dlc9x00000000001");
   CHECK(k.job.submit_s == *parse_datetime("2023-05-17 12:00:00") - *parse_datetime("2023-02-28 00:00:00"));
   CHECK(k.job.req.memory_mib == 500 * 1024);
-  CHECK(r.job("dlc1t2ypl09b8qtp").job.duration_s == 82);  // cancelled after it ran: kept
+  CHECK(r.job("trace_kalos/dlc1t2ypl09b8qtp").job.duration_s == 82);  // cancelled after it ran: kept
+  // One log alone keeps the publisher's ids; two clusters' logs with the same ids stay apart.
+  CHECK(run("acme", {kFix + "/acme/trace_seren.csv"}).has("5778432"));
+  const auto dir = fs::temp_directory_path() / "fleetsim-unit-traces";
+  fs::create_directories(dir / "Venus");
+  fs::create_directories(dir / "Earth");
+  fs::copy_file(kFix + "/helios/cluster_log.csv", dir / "Venus/cluster_log.csv", fs::copy_options::overwrite_existing);
+  fs::copy_file(kFix + "/helios/cluster_log.csv", dir / "Earth/cluster_log.csv", fs::copy_options::overwrite_existing);
+  const auto two = run("helios", {dir / "Venus/cluster_log.csv", dir / "Earth/cluster_log.csv"});
+  CHECK(two.stats.jobs == 20);
+  CHECK(two.has("Venus/1425511"));
+  CHECK(two.has("Earth/1425511"));
 }
 
 // ---- SWF ---------------------------------------------------------------------------------------

@@ -31,6 +31,7 @@ void read_dlrm2025(const std::vector<std::filesystem::path>& files, Shaper& out)
   double latest = 0;
   std::vector<std::string_view> row;
   for (const auto& file : files) {
+    if (files.size() > 1) out.id_prefix(Shaper::file_tag(file));
     csv::Reader r(file);
     if (!r.next_views(row)) throw InputError(r.label() + ": empty file, expected a header line");
     const Columns cols(row, kCols, 9, {}, r.label() + ":" + std::to_string(r.line()), file, "alibaba-2025-dlrm");
@@ -86,12 +87,14 @@ void read_dlrm2025(const std::vector<std::filesystem::path>& files, Shaper& out)
       if (!deletion) {
         j.duration_s = start;  // kept until the end is known: the start, for now
         open.push_back(t);
+        if (files.size() > 1) open.back().job.id.insert(0, Shaper::file_tag(file) + "/");
         continue;
       }
       j.duration_s = *deletion - start;
       out.offer(t);
     }
   }
+  out.id_prefix("");  // their ids carry their file's tag already
   for (auto& o : open) {
     o.job.duration_s = std::max(0.0, latest - o.job.duration_s);
     out.note("deleted after the trace end: runs until the latest time in the file");

@@ -23,6 +23,7 @@ void read_spot2026(const std::vector<std::filesystem::path>& files, Shaper& out)
   TraceJob t;
   std::vector<std::string_view> row;
   for (const auto& file : files) {
+    if (files.size() > 1) out.id_prefix(Shaper::file_tag(file));
     csv::Reader r(file);
     if (!r.next_views(row)) throw InputError(r.label() + ": empty file, expected a header line");
     const Columns cols(row, kJobCols, 8, {}, r.label() + ":" + std::to_string(r.line()), file, "alibaba-2026-spot");

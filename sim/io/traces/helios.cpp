@@ -25,6 +25,7 @@ void read_job_log(const std::vector<std::filesystem::path>& files, Shaper& out, 
   TraceJob t;
   std::vector<std::string_view> fields;
   for (const auto& file : files) {
+    if (files.size() > 1) out.id_prefix(Shaper::file_tag(file));
     csv::Reader reader(file);
     if (!reader.next_views(fields)) throw InputError(reader.label() + ": empty file, expected a header line");
     const std::string at = reader.label() + ":" + std::to_string(reader.line());

@@ -81,6 +81,7 @@ void Shaper::offer(TraceJob& j) {
   }
   const double original = j.job.submit_s;
   j.job.submit_s = t;
+  if (!prefix_.empty()) j.job.id.insert(0, prefix_);
   ++stats_.jobs;
   const std::int64_t gpus = std::int64_t(j.job.req.num_gpu) * j.num_nodes;
   if (gpus > 0) {
@@ -91,6 +92,15 @@ void Shaper::offer(TraceJob& j) {
   if (!stats_.last_submit || t > *stats_.last_submit) stats_.last_submit = t;
   sink_(j);
   j.job.submit_s = original;
+  if (!prefix_.empty()) j.job.id.erase(0, prefix_.size());
+}
+
+std::string Shaper::file_tag(const std::filesystem::path& file) {
+  const std::string stem = file.stem().string();
+  if ((stem == "cluster_log" || stem == "cluster_job_log") && file.has_parent_path() &&
+      !file.parent_path().filename().empty())
+    return file.parent_path().filename().string();
+  return stem;
 }
 
 // ---- Registry -------------------------------------------------------------------------------

@@ -73,12 +73,19 @@ public:
   void offer(TraceJob& j);
   const ImportStats& stats() const { return stats_; }
   bool has_origin() const { return origin_.has_value(); }
+  /// Job ids of the following jobs are prefixed "<tag>/" (several logs read at once, e.g. two
+  /// clusters' Slurm logs whose job ids may repeat); "" = no prefix.
+  void id_prefix(std::string tag) { prefix_ = tag.empty() ? std::string() : tag + "/"; }
+  /// The tag of a log among several: its file name without extension, or its folder's name
+  /// when the publisher names every cluster's file the same (Venus/cluster_log.csv -> Venus).
+  static std::string file_tag(const std::filesystem::path& file);
 
 private:
   ImportOptions opt_;
   Sink sink_;
   ImportStats stats_;
   std::optional<double> origin_;
+  std::string prefix_;
 };
 
 /// @brief How a format is read: files, options, shaper.

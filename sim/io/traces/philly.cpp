@@ -161,6 +161,7 @@ void read_philly(const std::vector<std::filesystem::path>& files, Shaper& out) {
   double latest = -1e300;
   std::string text;
   for (const auto& file : files) {
+    if (files.size() > 1) out.id_prefix(Shaper::file_tag(file));
     const std::string label = input::shown(file);
     ArrayStream in(file, label);
     std::int64_t line = 0;
@@ -241,6 +242,7 @@ void read_philly(const std::vector<std::filesystem::path>& files, Shaper& out) {
         if (!end) {
           if (k + 1 == attempts.size()) {
             open.push_back(t);
+            if (files.size() > 1) open.back().job.id.insert(0, Shaper::file_tag(file) + "/");
             open_start.push_back(*start);
           } else {
             out.skip("attempt without end_time (not the last)");
@@ -257,6 +259,7 @@ void read_philly(const std::vector<std::filesystem::path>& files, Shaper& out) {
     }
   }
   // Still running at the snapshot: until the latest time the log mentions.
+  out.id_prefix("");  // their ids carry their file's tag already
   for (std::size_t i = 0; i < open.size(); ++i) {
     open[i].job.duration_s = std::max(0.0, latest - open_start[i]);
     out.note("last attempt without end_time: runs until the log's latest time");

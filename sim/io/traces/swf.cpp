@@ -24,6 +24,7 @@ void read_swf(const std::vector<std::filesystem::path>& files, Shaper& out) {
   std::string line;
   double f[18];
   for (const auto& file : files) {
+    if (files.size() > 1) out.id_prefix(Shaper::file_tag(file));
     csv::LineReader in(file);
     t.file = in.label();
     bool any = false;
