@@ -276,8 +276,7 @@ Spec build_scenario() {
           .needs("trace"),
       key("more_traces", array("Further files of the same trace, read after trace (pai-2020: pai_job_table.csv "
                                "beside pai_task_table.csv; helios, acme: more clusters' logs).",
-                               string("A file, relative to the scenario file's folder.").not_empty())
-                             .not_empty())
+                               string("A file, relative to the scenario file's folder.").not_empty()))
           .needs("trace"),
       key("window", object("Keep jobs submitted in [start_s, end_s), seconds from the trace's origin (fleetsim "
                            "import prints it); their submit times then count from start_s.", {
