@@ -253,10 +253,10 @@ Spec build_scenario() {
       key("links", std::move(links)),
       key("node_list", string("Node-list file, one row per server, relative to the scenario file's folder.")
                            .not_empty()),
-      key("format", string("Node-list format: alibaba-v2023 (sn,cpu_milli,memory_mib,gpu,model), philly "
-                           "(cluster_machine_list), pai-2020 (pai_machine_spec.csv), alibaba-2026-spot "
-                           "(node_info_df.csv).")
-                        .one_of({"alibaba-v2023", "philly", "pai-2020", "alibaba-2026-spot"})
+      key("format", string("Node-list format: alibaba-v2023 (sn,cpu_milli,memory_mib,gpu,model), helios "
+                           "(cluster_gpu_number.csv: VC sizes), philly (cluster_machine_list), pai-2020 "
+                           "(pai_machine_spec.csv), alibaba-2026-spot (node_info_df.csv).")
+                        .one_of({"alibaba-v2023", "helios", "philly", "pai-2020", "alibaba-2026-spot"})
                         .def("alibaba-v2023"))
           .needs("node_list"),
       key("mig_models", array("MIG geometries beyond the built-in A30-24GB, A100-40GB, A100-80GB, H100-80GB, H100-94GB "

@@ -223,6 +223,31 @@ TEST_CASE("import options a format cannot honour are errors") {
                        InputError);
 }
 
+TEST_CASE("helios: cluster_gpu_number.csv sizes the cluster by VC (its last day; 8 GPUs, 96 cores a node)") {
+  GpuModels models;
+  const auto c = read_cluster("helios", kData + "/helios/Venus/cluster_gpu_number.csv", models);
+  // 2020-09-28: 1,080 GPUs in 16 non-empty VCs, all multiples of 8.
+  CHECK(c.num_gpus() == 1080);
+  CHECK(c.num_nodes() == 135);
+  CHECK(c.node(0).name == "vcEwI-0");
+  CHECK(c.node(0).cpu_milli == 96000);
+  int wor = 0, jkd = 0;
+  for (const auto& n : c.nodes()) {
+    wor += n.name.rfind("vcWoR-", 0) == 0;
+    jkd += n.name.rfind("vcJkd-", 0) == 0;
+  }
+  CHECK(wor == 5);  // vcWoR has 40 GPUs that day
+  CHECK(jkd == 0);  // vcJkd none
+  const auto bad = temp_file("gpu_number.csv", "date,vcA,total\n2020-04-01,8,8\n2020-04-02,x,8\n");
+  GpuModels m2;
+  CHECK_THROWS_WITH_AS(read_cluster("helios", bad, m2),
+                       (bad.string() + ":3: column vcA: expected a GPU count, got \"x\"").c_str(), InputError);
+  // VC sizes are not jobs.
+  CHECK(error_of("helios", kData + "/helios/Venus/cluster_gpu_number.csv").find(
+            "this looks like a Helios cluster_gpu_number.csv (VC sizes); use it as cluster.node_list with cluster.format "
+            "helios") != std::string::npos);
+}
+
 // ---- Philly ------------------------------------------------------------------------------------
 
 TEST_CASE("philly: every attempt is a job; retries queue when the previous attempt ends") {

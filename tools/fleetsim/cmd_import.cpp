@@ -40,7 +40,7 @@ Command add_import(CLI::App& app) {
   cmd->add_option("--time-scale", a->time_scale, "Multiply submit times by X (< 1: more load; durations kept)")
       ->type_name("X");
   cmd->add_option("--node-list", a->node_list,
-                  "Read a machine list of this format (philly, pai-2020, alibaba-2026-spot, alibaba-v2023) and print its "
+                  "Read a machine list of this format (helios, philly, pai-2020, alibaba-2026-spot, alibaba-v2023) and print its "
                   "nodes and GPUs by model");
   return {cmd, [a] {
             if (!a->node_list.empty()) {

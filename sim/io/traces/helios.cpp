@@ -112,6 +112,40 @@ void read_job_log(const std::vector<std::filesystem::path>& files, Shaper& out, 
   }
 }
 
+ClusterState read_helios_vcs(const std::filesystem::path& file, GpuModels& models) {
+  csv::Reader reader(file);
+  std::vector<std::string_view> row;
+  if (!reader.next_views(row)) throw InputError(reader.label() + ": empty file, expected a header line");
+  const std::string at = reader.label() + ":" + std::to_string(reader.line());
+  if (row.size() < 3 || trim(row.front()) != "date" || trim(row.back()) != "total") {
+    const auto hint = sniff(file, "helios/nodes");
+    throw InputError(at + ": expected a Helios cluster_gpu_number.csv header \"date,<vc>,...,total\"" +
+                     (hint.empty() ? std::string() : " (" + hint + ")"));
+  }
+  std::vector<std::string> vcs, names;
+  for (std::size_t c = 1; c + 1 < row.size(); ++c) vcs.emplace_back(trim(row[c]));
+  for (std::size_t c = 0; c < row.size(); ++c) names.emplace_back(trim(row[c]));
+  const Columns cols(names);
+  std::vector<std::int64_t> last;
+  std::int64_t last_line = 0;
+  while (reader.next_views(row)) {
+    const Cells c{reader.label(), reader.line(), cols, row};
+    c.check_width();
+    if (!parse_datetime(std::string(c.text(0)) + " 00:00:00")) c.fail(0, "expected a date YYYY-MM-DD");
+    last.assign(vcs.size(), 0);
+    for (std::size_t v = 0; v < vcs.size(); ++v) last[v] = c.integer(v + 1, 0, input::kMaxGpus, "expected a GPU count");
+    (void)c.integer(vcs.size() + 1, 0, input::kMaxGpus, "expected a GPU count");
+    last_line = reader.line();
+  }
+  if (last.empty()) throw InputError(reader.label() + ": no days, expected at least one row after the header");
+  NodeListBuilder nodes(models);
+  for (std::size_t v = 0; v < vcs.size(); ++v)
+    for (std::int64_t i = 0; i < last[v] / 8; ++i)
+      nodes.add(reader.label() + ":" + std::to_string(last_line), vcs[v] + "-" + std::to_string(i), 96'000, 0, 8,
+                "helios-gpu");
+  return nodes.take(reader.label());
+}
+
 void read_helios(const std::vector<std::filesystem::path>& files, Shaper& out) {
   read_job_log(files, out, {"helios", {}, true});
 }

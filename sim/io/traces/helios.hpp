@@ -22,6 +22,15 @@ namespace fleetsim::traces {
 
 void read_helios(const std::vector<std::filesystem::path>& files, Shaper& out);
 
+/// @brief cluster_gpu_number.csv (date, one column of GPUs per VC, total; daily) as a cluster:
+/// the VC sizes of the file's last day, each VC's GPUs // 8 nodes named "<vc>-<i>", of 8 GPUs
+/// and 96 CPU cores, the node shape of HeliosArtifact's simulator (framework/QSSF Service:
+/// simulator.py defaults num_gpus_per_node 8, num_cpus_per_node 96; data/vc_dict_generator.py
+/// takes one day's VC GPUs // 8 as nodes). Memory is not in the trace (0; Helios jobs ask
+/// none). GPU model "helios-gpu" (the trace does not name it). Jobs are not confined to their
+/// VC's nodes: replay one VC with workload.vc and a cluster of its size.
+ClusterState read_helios_vcs(const std::filesystem::path& file, GpuModels& models);
+
 /// @brief The Slurm-style job log both Helios and Acme publish, with a format's column set.
 struct JobLogProfile {
   std::string format;                ///< "helios" | "acme"

@@ -263,12 +263,13 @@ void print_stats(std::ostream& os, const ImportStats& s) {
 // ---- Node lists -----------------------------------------------------------------------------
 
 const std::vector<std::string>& cluster_formats() {
-  static const std::vector<std::string> all = {"alibaba-v2023", "philly", "pai-2020", "alibaba-2026-spot"};
+  static const std::vector<std::string> all = {"alibaba-v2023", "helios", "philly", "pai-2020", "alibaba-2026-spot"};
   return all;
 }
 
 ClusterState read_cluster(const std::string& format, const std::filesystem::path& file, GpuModels& models) {
   if (format == "alibaba-v2023") return alibaba::read_node_list(file, models).cluster;
+  if (format == "helios") return read_helios_vcs(file, models);
   if (format == "philly") return read_philly_machines(file, models);
   if (format == "pai-2020") return read_pai2020_machines(file, models);
   if (format == "alibaba-2026-spot") return read_spot2026_nodes(file, models);
@@ -420,7 +421,7 @@ std::string sniff(const std::filesystem::path& file, const std::string& expected
   else if (has("name") && has("num_gpu") && has("gpu_milli") && has("creation_time")) name = "alibaba-v2023", what = "an Alibaba v2023 pod list";
   else if (has("sn") && has("gpu") && has("model")) name = "alibaba-v2023/nodes", what = "an Alibaba v2023 node list";
   else if (has("id") && has("submit_s") && has("duration_s")) name = "csv", what = "a native fleetsim CSV trace";
-  else if (has("date") && has("total") && first.find(",vc") != std::string::npos) name = "", what = "a Helios cluster_gpu_number.csv (VC sizes, not jobs)";
+  else if (has("date") && has("total") && first.find(",vc") != std::string::npos) name = "helios/nodes", what = "a Helios cluster_gpu_number.csv (VC sizes)";
   else {
     // Headerless tables: PAI 2020 rows are recognised by their column count and content.
     std::size_t commas = 0;

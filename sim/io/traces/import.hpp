@@ -130,7 +130,7 @@ void print_stats(std::ostream& os, const ImportStats& s);
 
 // ---- Node lists (cluster.format) ------------------------------------------------------------
 
-/// @brief Node-list formats: alibaba-v2023, philly, pai-2020, alibaba-2026-spot.
+/// @brief Node-list formats: alibaba-v2023, helios, philly, pai-2020, alibaba-2026-spot.
 const std::vector<std::string>& cluster_formats();
 /// @brief Reads a node list in `format`; GPU models are interned into `models`. Node types are
 /// the distinct (cpu, memory, GPUs, model) rows in order of first appearance.
