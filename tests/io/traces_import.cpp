@@ -59,6 +59,11 @@ std::string slurp(const fs::path& p) {
   return ss.str();
 }
 
+std::string first_line(const fs::path& p) {
+  const std::string s = slurp(p);
+  return s.substr(0, s.find('\n') + 1);
+}
+
 std::string crlf(std::string s) {
   std::string out;
   for (char c : s) {
@@ -260,11 +265,12 @@ TEST_CASE("philly: every attempt is a job; retries queue when the previous attem
   CHECK(skipped(r.stats, "attempt without start_time") == 1);
   const auto& a0 = r.job("application_1506638472019_14199/0");
   const auto& a1 = r.job("application_1506638472019_14199/1");
-  CHECK(a0.job.submit_s == 4299);  // 01:11:39 after the origin, midnight of 2017-10-07
+  // Time 0 is 2017-08-07 00:00 (the README's first submission day); 01:11:39 on 2017-10-07.
+  CHECK(a0.job.submit_s == 61 * 86400 + 4299);
   CHECK(a0.job.duration_s == 74);
   CHECK(a0.job.req.num_gpu == 8);
   CHECK(a0.vc == "ee9e8c");
-  CHECK(a1.job.submit_s == 4299 + 104);  // when attempt 0 ended (01:13:23)
+  CHECK(a1.job.submit_s == 61 * 86400 + 4299 + 104);  // when attempt 0 ended (01:13:23)
   CHECK(a1.job.duration_s == 193182);
   // Two servers of 4 GPUs: a gang.
   const auto& g = r.job("application_1506638472019_14201/0");
@@ -330,9 +336,18 @@ TEST_CASE("pai-2020: tasks as jobs, submitted when their job was, plan_gpu in pe
   CHECK(r.job("ffffffff0000000000000000/evaluator").job.req.gpu_milli == 250);
   CHECK(r.job("ffffffff0000000000000000/evaluator").models == "");
   CHECK(r.job("c0ffee00000000000000bbbb/PyTorchWorker").job.duration_s == 4551416 - 1741100);
-  // Without the job table, a task is submitted at its launch.
+  // Without the job table, a task is submitted at its launch, on the clock's own 0.
   const auto t = run("pai-2020", {kFix + "/pai-2020/pai_task_table.csv"});
-  CHECK(t.job("4f057009a5d481acec67b088/tensorflow").job.submit_s == 1739162 - 1728000);
+  CHECK(t.job("4f057009a5d481acec67b088/tensorflow").job.submit_s == 1739162);
+  // Time 0 comes from the whole job table, not the first task: a task table whose first row
+  // is the latest job still keeps the earlier ones.
+  const auto reordered = temp_file("pai_task_reordered.csv", "4b3f04b66a525d2df903eb16,worker,2.0,Terminated,4550900.0,"
+                                                             "4551416.0,400.0,20.0,100.0,V100\n" +
+                                                                 first_line(kFix + "/pai-2020/pai_task_table.csv"));
+  const auto o = run("pai-2020", {reordered, kFix + "/pai-2020/pai_job_table.csv"});
+  CHECK(o.stats.jobs == 2);
+  CHECK(skipped(o.stats, "submitted before the trace origin") == 0);
+  CHECK(o.job("4f057009a5d481acec67b088/tensorflow").job.submit_s == 1739100 - 1728000);
 }
 
 TEST_CASE("pai-2020: errors and the instance table") {

@@ -79,6 +79,18 @@ void read_pai2020(const std::vector<std::filesystem::path>& files, Shaper& out) 
       if (start) submitted.emplace(name, *start);
     }
   }
+  // The tables are not sorted by time, so time 0 is fixed before any task is read: the start
+  // of the day of the earliest submission in the job table, or the clock's 0 without it.
+  if (!submitted.empty()) {
+    double first = submitted.begin()->second;
+    for (const auto& [name, t] : submitted) first = std::min(first, t);
+    const double day = std::floor(first / 86400.0) * 86400.0;
+    char text[96];
+    std::snprintf(text, sizeof text, "%.0f s on the trace clock (the start of the earliest submission's day)", day);
+    out.fixed_origin(day, text);
+  } else {
+    out.fixed_origin(0, "0 s on the trace clock (no job table: its clock's zero)");
+  }
   TraceJob t;
   std::vector<TraceJob> open;
   std::vector<double> open_start;

@@ -155,6 +155,11 @@ std::string text_of(const json& obj, const char* key, const Where& w, bool requi
 } // namespace
 
 void read_philly(const std::vector<std::filesystem::path>& files, Shaper& out) {
+  // The log is not known to be sorted by submission, so time 0 cannot be its first job's day:
+  // it is the start of the day the publisher says submissions begin ("Jobs submitted between
+  // 2017-08-07 - 2017-12-22", msr-fiddle/philly-traces README). Earlier jobs are counted skipped.
+  out.fixed_origin(*parse_datetime("2017-08-07 00:00:00"),
+                   "2017-08-07 00:00:00 (the first submission day the Philly README gives)");
   TraceJob t;
   std::vector<TraceJob> open;  // last attempts still running at the snapshot
   std::vector<double> open_start;
