@@ -54,6 +54,7 @@ RunInputs load_inputs(const Scenario& sc) {
   const WorkCatalog work(sc, in.models, in.mig, &in.cluster, scenario_label);
   const auto& w = sc.workload;
   std::vector<std::int64_t> lines;  // per job, for native traces
+  std::vector<std::string> where;  // per job of an imported trace: file:line (several files)
   traces::ImportOptions shaping;
   shaping.window_start = w.window_start;
   shaping.window_end = w.window_end;
@@ -75,6 +76,7 @@ RunInputs load_inputs(const Scenario& sc) {
       });
       in.jobs.push_back(std::move(j));
       lines.push_back(t.line);
+      where.push_back(t.file + ":" + std::to_string(t.line));
     });
     if (in.jobs.empty())
       throw InputError(w.trace.string() + ": no jobs left after reading and shaping the trace (window, vc, sample); "
@@ -113,7 +115,8 @@ RunInputs load_inputs(const Scenario& sc) {
     for (std::size_t i = 0; i < in.jobs.size(); ++i) {
       const Job& j = in.jobs[i];
       if (could_ever_run(j, in)) continue;
-      const std::string at = !w.trace.empty()
+      const std::string at = i < where.size() ? where[i]
+                             : !w.trace.empty()
                                  ? w.trace.string() + ":" + (i < lines.size() ? std::to_string(lines[i]) : std::string("?"))
                                  : scenario_label + ": /workload/jobs/" + std::to_string(i);
       throw InputError(at + ": job \"" + j.id + "\" (" + std::to_string(j.req.cpu_milli) + " mCPU, " +
