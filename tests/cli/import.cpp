@@ -127,3 +127,24 @@ TEST_CASE("scenarios: every format's scenario validates, and workload shaping ke
   CHECK(r.code == 2);
   CHECK(r.err.find("(this looks like a Helios cluster_log.csv; use format helios)") != std::string::npos);
 }
+
+TEST_CASE("import: every format rejects binary and truncated input with exit 2, never a crash") {
+  const auto dir = temp_dir("import-garbage");
+  fs::create_directories(dir);
+  const auto bin = dir / "bin.dat";
+  std::ofstream(bin, std::ios::binary) << std::string("\x00\x01\x02\xff", 4);
+  const auto half = dir / "half.json";
+  std::ofstream(half) << "[{\"jobid\": \"a\", \"attempts\": [{\"start_time\": \"2017-";
+  for (const char* f : {"helios", "philly", "pai-2020", "acme", "swf", "alibaba-2025-dlrm", "alibaba-2026-spot"}) {
+    auto r = cli(std::string("import ") + f + " " + bin.string());
+    CHECK_MESSAGE(r.code == 2, f << ": " << r.err);
+    CHECK(r.err.find("bin.dat:1") != std::string::npos);
+    r = cli(std::string("import ") + f + " " + half.string());
+    CHECK_MESSAGE(r.code == 2, f << ": " << r.err);
+    CHECK(r.err.find("half.json:1") != std::string::npos);
+  }
+  for (const char* f : {"helios", "philly", "pai-2020", "alibaba-2026-spot"}) {
+    const auto r = cli(std::string("import ") + f + " --node-list " + bin.string());
+    CHECK_MESSAGE(r.code == 2, f << ": " << r.err);
+  }
+}

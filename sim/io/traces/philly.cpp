@@ -16,6 +16,15 @@ namespace {
 constexpr std::size_t kMaxElementBytes = std::size_t{64} << 20;
 
 /// The elements of a top-level JSON array, each as text with the line it starts on.
+/// A character for a message: itself when printable ASCII, else its byte value.
+std::string shown_char(char c) {
+  const auto u = static_cast<unsigned char>(c);
+  if (u >= 0x20 && u < 0x7F) return in_quotes(std::string(1, c));
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "byte 0x%02X", u);
+  return buf;
+}
+
 class ArrayStream {
 public:
   ArrayStream(const std::filesystem::path& file, std::string label) : label_(std::move(label)) {
@@ -26,7 +35,7 @@ public:
     if (peek() != '[') {
       const auto hint = sniff(file, "philly");
       throw InputError(label_ + ":" + std::to_string(line_) + ": expected a JSON array of jobs ('['), got " +
-                       in_quotes(std::string(1, peek())) + (hint.empty() ? std::string() : " (" + hint + ")"));
+                       shown_char(peek()) + (hint.empty() ? std::string() : " (" + hint + ")"));
     }
     get();
   }
@@ -40,7 +49,7 @@ public:
       if (peek() == ']') return close();
       if (peek() != ',')
         throw InputError(label_ + ":" + std::to_string(line_) + ": expected ',' or ']' after a job, got " +
-                         in_quotes(std::string(1, peek())));
+                         shown_char(peek()));
       get();
       skip_space();
     }
