@@ -44,10 +44,42 @@ bool LineReader::next(std::string& line) {
 
 Reader::Reader(const std::filesystem::path& file) : lines_(file) {}
 
+bool Reader::next_views(std::vector<std::string_view>& fields) {
+  fields.clear();
+  for (;;) {
+    if (!lines_.next(line_)) return false;
+    if (line_.empty()) continue;
+    record_line_ = lines_.line();
+    if (line_.find('"') != std::string::npos) {
+      // Quoted fields (maybe spanning lines): the general reader, from this line on.
+      pending_ = true;
+      if (!next(owned_)) return false;
+      for (const auto& f : owned_) fields.emplace_back(f);
+      return true;
+    }
+    const std::string_view l = line_;
+    std::size_t start = 0;
+    for (;;) {
+      const std::size_t comma = l.find(',', start);
+      if (comma == std::string_view::npos) {
+        fields.push_back(l.substr(start));
+        return true;
+      }
+      fields.push_back(l.substr(start, comma - start));
+      start = comma + 1;
+    }
+  }
+}
+
 bool Reader::next(std::vector<std::string>& fields) {
   for (;;) {
     fields.clear();
-    if (!lines_.next(buf_)) return false;
+    if (pending_) {  // next_views handed over a line it had read
+      pending_ = false;
+      buf_.swap(line_);
+    } else if (!lines_.next(buf_)) {
+      return false;
+    }
     record_line_ = lines_.line();
     if (buf_.empty()) continue;
     std::string cur;

@@ -42,6 +42,10 @@ public:
   /// Throws InputError "<file>:<line>: unterminated quoted field", and
   /// "<file>:<line>:<column>: ..." for text after a closing quote.
   bool next(std::vector<std::string>& fields);
+  /// @brief As next(), but the fields are views valid until the next call: a line without
+  /// quotes is split in place, without copying (the fast path of large traces); a line with
+  /// quotes is read by next() into storage the views point to.
+  bool next_views(std::vector<std::string_view>& fields);
   /// @brief Line number (1-based) where the last record returned started.
   std::int64_t line() const { return record_line_; }
   const std::string& label() const { return lines_.label(); }
@@ -50,6 +54,9 @@ private:
   LineReader lines_;
   std::int64_t record_line_ = 0;
   std::string buf_;
+  std::string line_;                 // next_views: the current line
+  std::vector<std::string> owned_;   // next_views: fields of a quoted line
+  bool pending_ = false;             // next_views: line_ is read but not yet returned
 };
 
 /// @brief Parses a whole base-10 integer (optional sign, no spaces); nullopt otherwise.

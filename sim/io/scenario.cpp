@@ -14,6 +14,7 @@
 #include "sim/model/gpu_models.hpp"
 #include "sim/io/input.hpp"
 #include "sim/io/scenario_spec.hpp"
+#include "sim/io/traces/import.hpp"
 #include "sim/io/traces/native.hpp"
 #include "sim/io/work_catalog.hpp"
 
@@ -156,7 +157,7 @@ Scenario convert(const ojson& raw, const std::string& label, const fs::path& bas
     if (auto why = input::why_unreadable(s.cluster.node_list, input::kMaxTraceBytes))
       fail(label, "/cluster/node_list", (*why == "cannot open file" ? std::string("file not found") : *why) + ": " +
                                             input::shown(s.cluster.node_list));
-    (void)alibaba::read_node_list(s.cluster.node_list, models);  // located errors; fills models
+    (void)traces::read_cluster(s.cluster.node_list_format, s.cluster.node_list, models);  // located errors; fills models
   } else {
     const ojson& nodes = c["nodes"];
     for (std::size_t i = 0; i < nodes.size(); ++i) {
@@ -232,6 +233,35 @@ Scenario convert(const ojson& raw, const std::string& label, const fs::path& bas
              "required key is missing (cannot infer it from " + spec::brief(w["trace"]) +
                  "; known extensions: .csv, .jsonl, .ndjson)");
     }
+    if (w.contains("more_traces"))
+      for (std::size_t i = 0; i < w["more_traces"].size(); ++i) {
+        const fs::path p = (base_dir / w["more_traces"][i].get<std::string>()).lexically_normal();
+        if (auto why = input::why_unreadable(p, input::kMaxTraceBytes))
+          fail(label, "/workload/more_traces/" + std::to_string(i),
+               (*why == "cannot open file" ? std::string("file not found") : *why) + ": " + input::shown(p));
+        s.workload.more_traces.push_back(p);
+      }
+    if (w.contains("more_traces") && !traces::find_format(s.workload.format))
+      fail(label, "/workload/more_traces", "format " + s.workload.format + " reads one file; more_traces is for " +
+                                               traces::format_names());
+    if (w.contains("window")) {
+      s.workload.window_start = w["window"]["start_s"].get<double>();
+      if (w["window"].contains("end_s")) {
+        s.workload.window_end = w["window"]["end_s"].get<double>();
+        if (*s.workload.window_end <= *s.workload.window_start)
+          fail(label, "/workload/window/end_s", "expected a time after start_s, got " + spec::brief(w["window"]["end_s"]));
+      }
+    }
+    if (w.contains("vc")) {
+      s.workload.vc = w["vc"].get<std::string>();
+      const auto* f = traces::find_format(s.workload.format);
+      if (!f || !f->has_vc)
+        fail(label, "/workload/vc", "format " + s.workload.format + " has no virtual clusters (vc works with helios, "
+                                    "philly, swf, alibaba-2025-dlrm, alibaba-2026-spot)");
+    }
+    if (w.contains("sample")) s.workload.sample = w["sample"].get<double>();
+    s.workload.sample_seed = w.contains("sample_seed") ? w["sample_seed"].get<std::uint64_t>() : s.seed;
+    if (w.contains("time_scale")) s.workload.time_scale = w["time_scale"].get<double>();
   } else {
     s.workload.inline_jobs = nlohmann::json(w["jobs"]);
     for (std::size_t i = 0; i < s.workload.inline_jobs.size(); ++i)
@@ -240,7 +270,7 @@ Scenario convert(const ojson& raw, const std::string& label, const fs::path& bas
   if (w.contains("horizon_s")) s.workload.horizon_s = w["horizon_s"].get<double>();
   s.workload.mode = w["mode"].get<std::string>();
   s.workload.unplaceable = w.contains("unplaceable") ? w["unplaceable"].get<std::string>()
-                           : s.workload.format == "alibaba-v2023" ? "count"
+                           : s.workload.format == "alibaba-v2023" || traces::find_format(s.workload.format) ? "count"
                                                                   : "error";
   if (w.contains("fill")) {
     s.workload.fill.ratio = w["fill"]["ratio"].get<double>();

@@ -22,7 +22,7 @@ struct FillSpec {
 
 struct WorkloadSpec {
   std::filesystem::path trace;  ///< resolved against the scenario file's folder; empty = inline
-  std::string format;           ///< "csv" | "jsonl" (native) | "alibaba-v2023" (pod list)
+  std::string format;           ///< "csv" | "jsonl" (native) | "alibaba-v2023" (pod list) | an imported format (traces::formats())
   std::string mode = "replay";  ///< "replay" (time-driven, SimGrid) | "fill" (one pod at a time)
   FillSpec fill;
   std::string unplaceable;      ///< "error" | "count"; default: count for alibaba-v2023, else error
@@ -30,6 +30,13 @@ struct WorkloadSpec {
   std::optional<double> horizon_s;
   nlohmann::json pipelines = nlohmann::json::array();  ///< pipeline templates (validated)
   std::string pipeline_mode = "monolithic";             ///< default execution mode of pipelines
+  std::vector<std::filesystem::path> more_traces;  ///< further files of the same trace (resolved)
+  // Load shaping (sim/io/traces/import.hpp), every format:
+  std::optional<double> window_start, window_end;  ///< seconds from the trace's origin
+  std::string vc;                                  ///< keep one virtual cluster ("" = all)
+  std::optional<double> sample;                    ///< keep this fraction of jobs
+  std::uint64_t sample_seed = 42;                  ///< default: the scenario's seed
+  double time_scale = 1.0;                         ///< multiplies submit times
 };
 
 /// @brief The target workload of the fragmentation measure.

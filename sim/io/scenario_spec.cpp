@@ -253,7 +253,12 @@ Spec build_scenario() {
       key("links", std::move(links)),
       key("node_list", string("Node-list file, one row per server, relative to the scenario file's folder.")
                            .not_empty()),
-      key("format", string("Node-list format.").one_of({"alibaba-v2023"}).def("alibaba-v2023")).needs("node_list"),
+      key("format", string("Node-list format: alibaba-v2023 (sn,cpu_milli,memory_mib,gpu,model), helios "
+                           "(cluster_gpu_number.csv: VC sizes), philly (cluster_machine_list), pai-2020 "
+                           "(pai_machine_spec.csv), alibaba-2026-spot (node_info_df.csv).")
+                        .one_of({"alibaba-v2023", "helios", "philly", "pai-2020", "alibaba-2026-spot"})
+                        .def("alibaba-v2023"))
+          .needs("node_list"),
       key("mig_models", array("MIG geometries beyond the built-in A30-24GB, A100-40GB, A100-80GB, H100-80GB, H100-94GB "
                               "and H200-141GB.",
                               std::move(mig_model))
@@ -264,8 +269,32 @@ Spec build_scenario() {
   Spec workload = object("The jobs: a trace file or inline jobs (exactly one of the two).", {
       key("trace", string("Trace file, relative to the scenario file's folder.").not_empty()),
       key("format", string("Trace format; when absent, inferred from the extension (.csv, .jsonl, .ndjson). "
-                           "alibaba-v2023: an Alibaba cluster-trace-gpu-v2023 pod list.")
-                        .one_of({"csv", "jsonl", "alibaba-v2023"}))
+                           "alibaba-v2023: an Alibaba cluster-trace-gpu-v2023 pod list. The public traces of "
+                           "docs/traces.md: helios, philly, pai-2020, acme, swf, alibaba-2025-dlrm, alibaba-2026-spot.")
+                        .one_of({"csv", "jsonl", "alibaba-v2023", "helios", "philly", "pai-2020", "acme", "swf",
+                                 "alibaba-2025-dlrm", "alibaba-2026-spot"}))
+          .needs("trace"),
+      key("more_traces", array("Further files of the same trace, read after trace (pai-2020: pai_job_table.csv "
+                               "beside pai_task_table.csv; helios, acme: more clusters' logs).",
+                               string("A file, relative to the scenario file's folder.").not_empty()))
+          .needs("trace"),
+      key("window", object("Keep jobs submitted in [start_s, end_s), seconds from the trace's origin (fleetsim "
+                           "import prints it); their submit times then count from start_s.", {
+                               key("start_s", number("Window start, seconds from the trace's origin.").min(0).max(kMaxSeconds)).required(),
+                               key("end_s", number("Window end (excluded); absent: the trace's end.").above(0).max(kMaxSeconds)),
+                           }))
+          .needs("trace"),
+      key("vc", string("Keep only this virtual cluster (helios, philly: vc; swf: queue number; alibaba-2025-dlrm: "
+                       "app_name; alibaba-2026-spot: organization).")
+                    .not_empty())
+          .needs("trace"),
+      key("sample", number("Keep each job with this probability, by a hash of its id and sample_seed.").above(0).max(1))
+          .needs("trace"),
+      key("sample_seed", integer("Seed of sample (default: the scenario's seed).").min(0)).needs("sample"),
+      key("time_scale", number("Multiply submit times by this (after the window): below 1 compresses arrivals (more "
+                               "load), above 1 stretches them. Durations are kept.")
+                            .above(0)
+                            .max(1e6))
           .needs("trace"),
       key("jobs", array("Inline jobs.", map("A job with the fields of a native trace row: id, kind, submit_s, "
                                             "duration_s, cpu_milli, memory_mib, num_gpu, gpu_milli, gpu_models, "
@@ -275,7 +304,7 @@ Spec build_scenario() {
       key("horizon_s", number("Simulated time at which the run stops, in seconds.").above(0).max(kMaxSeconds)),
       key("unplaceable", string("A job no node could ever hold: error (a located input error, the default for native "
                                 "traces and inline jobs) or count (reported unplaceable at arrival, the default "
-                                "for alibaba-v2023 pod lists).")
+                                "for alibaba-v2023 pod lists and the imported public traces).")
                              .one_of({"error", "count"})),
       key("mode", string("replay: jobs arrive at submit_s and leave after duration_s (SimGrid-driven). fill: the "
                          "FGD paper's experiment, jobs submitted one at a time with no departures.")

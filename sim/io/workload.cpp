@@ -5,6 +5,7 @@
 #include "sim/io/traces/alibaba_v2023.hpp"
 #include "sim/common/error.hpp"
 #include "sim/sched/gang.hpp"
+#include "sim/io/traces/import.hpp"
 #include "sim/io/traces/native.hpp"
 
 namespace fleetsim {
@@ -20,11 +21,34 @@ bool could_ever_run(const Job& j, const RunInputs& in) {
   return true;
 }
 
+/// The load shaping of imported traces, on a native or v2023 trace already read (its clock's
+/// 0 is the origin; virtual clusters do not exist there, which scenario validation enforces).
+void shape_loaded(std::vector<Job>& jobs, std::vector<std::int64_t>& lines, const traces::ImportOptions& o) {
+  if (!o.window_start && !o.window_end && !o.sample && o.time_scale == 1.0) return;
+  std::vector<Job> kept;
+  std::vector<std::int64_t> kept_lines;
+  traces::ImportOptions opt = o;
+  traces::Shaper shaper(opt, [&](const traces::TraceJob& t) { kept.push_back(t.job); });
+  shaper.fixed_origin(0, "0");
+  traces::TraceJob t;
+  for (std::size_t i = 0; i < jobs.size(); ++i) {
+    t.job = std::move(jobs[i]);
+    const auto before = kept.size();
+    shaper.offer(t);
+    if (kept.size() > before && i < lines.size()) kept_lines.push_back(lines[i]);
+  }
+  jobs = std::move(kept);
+  lines = std::move(kept_lines);
+}
+
 } // namespace
 
 RunInputs load_inputs(const Scenario& sc) {
   RunInputs in;
-  if (!sc.cluster.node_list.empty()) in.cluster = alibaba::read_node_list(sc.cluster.node_list, in.models).cluster;
+  if (!sc.cluster.node_list.empty())
+    in.cluster = traces::read_cluster(sc.cluster.node_list_format.empty() ? std::string("alibaba-v2023")
+                                                                          : sc.cluster.node_list_format,
+                                      sc.cluster.node_list, in.models);
   else in.cluster = ClusterState::from_spec(sc.cluster, in.models);
   const std::string scenario_label = sc.source.empty() ? std::string("scenario") : sc.source.string();
   in.mig = build_mig_catalog(sc, in.models, scenario_label);
@@ -32,8 +56,37 @@ RunInputs load_inputs(const Scenario& sc) {
   const WorkCatalog work(sc, in.models, in.mig, &in.cluster, scenario_label);
   const auto& w = sc.workload;
   std::vector<std::int64_t> lines;  // per job, for native traces
-  if (!w.trace.empty()) {
-    if (w.format == "csv") in.jobs = read_csv_trace(w.trace, in.models, &work, &lines);
+  std::vector<std::string> where;  // per job of an imported trace: file:line (several files)
+  traces::ImportOptions shaping;
+  shaping.window_start = w.window_start;
+  shaping.window_end = w.window_end;
+  shaping.vc = w.vc;
+  shaping.sample = w.sample;
+  shaping.seed = w.sample_seed;
+  shaping.time_scale = w.time_scale;
+  if (!w.trace.empty() && traces::find_format(w.format)) {
+    std::vector<std::filesystem::path> files{w.trace};
+    files.insert(files.end(), w.more_traces.begin(), w.more_traces.end());
+    (void)traces::import_trace(w.format, files, shaping, [&](const traces::TraceJob& t) {
+      Job j = traces::resolve_models(t, in.models);
+      WorkFields wf;
+      wf.num_nodes = t.num_nodes;
+      wf.has_duration = j.duration_s != 0;
+      wf.has_models = j.req.model_mask != 0;
+      work.resolve(j, wf, [&](const std::string& field, const std::string& what) {
+        throw InputError(t.file + ":" + std::to_string(t.line) + ": job \"" + j.id + "\": " + field + ": " + what);
+      });
+      in.jobs.push_back(std::move(j));
+      lines.push_back(t.line);
+      where.push_back(t.file + ":" + std::to_string(t.line));
+    });
+    if (in.jobs.empty())
+      throw InputError(w.trace.string() + ": no jobs left after reading and shaping the trace (window, vc, sample); "
+                                          "fleetsim import shows what was skipped and why");
+  } else if (!w.trace.empty()) {
+    // Native and v2023 traces: a wrong-format file gets a hint, and the shaping options apply too.
+    try {
+      if (w.format == "csv") in.jobs = read_csv_trace(w.trace, in.models, &work, &lines);
     else if (w.format == "alibaba-v2023") {
       in.jobs = alibaba::jobs_of(alibaba::read_pod_list(w.trace, in.models));
       // Keep GPU pods with no model restriction off MIG-enabled GPUs.
@@ -45,6 +98,12 @@ RunInputs load_inputs(const Scenario& sc) {
           if (j.req.num_gpu > 0 && j.req.model_mask == 0) j.req.model_mask = plain;
     } else if (w.format == "jsonl") in.jobs = read_jsonl_trace(w.trace, in.models, &work, &lines);
     else throw InputError(w.trace.string() + ": unsupported trace format \"" + w.format + "\"");
+    } catch (const InputError& e) {
+      const auto hint = traces::sniff(w.trace, w.format);
+      if (hint.empty()) throw;
+      throw InputError(std::string(e.what()) + " (" + hint + ")");
+    }
+    shape_loaded(in.jobs, lines, shaping);
   } else {
     const std::string label = sc.source.empty() ? std::string("scenario") : sc.source.string();
     for (std::size_t i = 0; i < w.inline_jobs.size(); ++i)
@@ -58,7 +117,8 @@ RunInputs load_inputs(const Scenario& sc) {
     for (std::size_t i = 0; i < in.jobs.size(); ++i) {
       const Job& j = in.jobs[i];
       if (could_ever_run(j, in)) continue;
-      const std::string at = !w.trace.empty()
+      const std::string at = i < where.size() ? where[i]
+                             : !w.trace.empty()
                                  ? w.trace.string() + ":" + (i < lines.size() ? std::to_string(lines[i]) : std::string("?"))
                                  : scenario_label + ": /workload/jobs/" + std::to_string(i);
       throw InputError(at + ": job \"" + j.id + "\" (" + std::to_string(j.req.cpu_milli) + " mCPU, " +

@@ -197,7 +197,7 @@ TEST_CASE("workload: exactly one of trace and jobs, format, trace file") {
   CHECK(error_of(with(d, "/workload", json{{"horizon_s", 10}})) ==
         R"(scenario.json: /workload: expected exactly one of "trace" or "jobs")");
   CHECK(error_of(with(d, "/workload/format", "parquet")) ==
-        R"(scenario.json: /workload/format: expected one of "csv", "jsonl", "alibaba-v2023", got "parquet")");
+        R"(scenario.json: /workload/format: expected one of "csv", "jsonl", "alibaba-v2023", "helios", "philly", "pai-2020", "acme", "swf", "alibaba-2025-dlrm", "alibaba-2026-spot", got "parquet")");
   CHECK(error_of(with(d, "/workload", json{{"jobs", jobs}, {"format", "csv"}})) ==
         R"(scenario.json: /workload/format: allowed only together with "trace")");
   CHECK(error_of(with(d, "/workload/trace", "data/missing.csv")) ==
@@ -355,7 +355,7 @@ TEST_CASE("schema and validator agree") {
   // path the schema declares is accepted.
   std::set<std::string> used;
   for (const char* name : {"/full-trace.json", "/full-jobs.json", "/full-nodelist.json", "/full-composable.json",
-                           "/full-pipelines.json", "/full-cost.json"}) {
+                           "/full-pipelines.json", "/full-cost.json", "/full-import.json"}) {
     const json doc = read_json(kDir + name);
     CAPTURE(name);
     CHECK(error_of(doc) == "(valid)");

@@ -28,5 +28,6 @@ Command add_compare(CLI::App& app);
 Command add_sweep(CLI::App& app);
 Command add_check(CLI::App& app);
 Command add_plan(CLI::App& app);
+Command add_import(CLI::App& app);
 
 } // namespace fleetsim::cli

@@ -15,7 +15,7 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   const std::vector<Command> commands = {add_run(app), add_validate(app), add_schema(app), add_policies(app),
                                          add_compare(app), add_sweep(app), add_check(app),
-                                         add_plan(app)};
+                                         add_plan(app), add_import(app)};
   // UTF-8 is checked once, here, for every argument (files are checked where they are read).
   for (int i = 1; i < argc; ++i)
     if (auto bad = fleetsim::input::find_bad_text(argv[i])) {
