@@ -412,7 +412,8 @@ std::string sniff(const std::filesystem::path& file, const std::string& expected
   std::string name, what;
   if (has("submit_time") && has("gpu_time") && has("node_num")) name = "acme", what = "an Acme trace_seren.csv or trace_kalos.csv";
   else if (has("job_id") && has("vc") && has("gpu_num") && has("submit_time")) name = "helios", what = "a Helios cluster_log.csv";
-  else if (!h.empty() && h.front() == '[' ) name = "philly", what = "a Philly cluster_job_log (a JSON array of jobs)";
+  else if (!h.empty() && h.front() == '[' && (h.size() == 1 || trim(h.substr(1)).starts_with("{")))
+    name = "philly", what = "a Philly cluster_job_log (a JSON array of jobs)";  // an array of objects, not [1,2]
   else if (h.starts_with("machineId,number of GPUs")) name = "philly/nodes", what = "a Philly cluster_machine_list (a node list)";
   else if (!h.empty() && h.front() == ';') name = "swf", what = "a Standard Workload Format log";
   else if (has("instance_sn") && has("role") && has("max_instance_per_node")) name = "alibaba-2025-dlrm", what = "an Alibaba 2025 DLRM trace";
