@@ -1,6 +1,6 @@
 #pragma once
 // Builds the SimGrid platform of a cluster: one flat star zone (nested per-server zones cost
-// seconds at thousands of servers, SIMGRID.md). Every endpoint's route to the star's centre
+// seconds at thousands of servers: docs/architecture.md, "Decisions"). Every endpoint's route to the star's centre
 // lists the links its traffic crosses, all split-duplex (full-duplex hardware):
 //   server              [NIC]
 //   local GPU           [its NVLink port]                (GPU-to-GPU inside a server: NVSwitch)
