@@ -218,19 +218,9 @@ bool ClusterState::model_allowed(int n, std::uint64_t mask) const {
   return model_matches(mask, node(n).gpu_model);
 }
 
-bool ClusterState::fits(int n, const Request& req) const {
+// The hot path of every placement scan: kept small so the compiler inlines it into fits().
+inline bool ClusterState::plain_gpus_fit(int n, const Request& req) const {
   const auto i = static_cast<std::size_t>(n);
-  if (req.cpu_milli > cpu_free_[i] || req.memory_mib > mem_free_[i]) return false;
-  if (req.mig >= 0) return local_gpus_fit(n, req);
-  if (req.num_gpu == 0) return true;
-  if (local_gpus_fit(n, req)) return true;
-  // A job's GPUs are all local or all pooled (so its traffic has one kind of route).
-  return nodes_[i].fabric_switch >= 0 && pool_gpus_available(n, req.gpu_milli, req.model_mask) >= req.num_gpu;
-}
-
-bool ClusterState::local_gpus_fit(int n, const Request& req) const {
-  const auto i = static_cast<std::size_t>(n);
-  if (req.mig >= 0) return req.num_gpu >= 1 && mig_room(n, req, req.num_gpu) >= req.num_gpu;
   if (!model_allowed(n, req.model_mask)) return false;
   if (req.gpu_milli >= 1000) return free_whole_[i] >= req.num_gpu;
   if (gpu_free_sum_[i] < req.total_gpu_milli()) return false;
@@ -238,6 +228,21 @@ bool ClusterState::local_gpus_fit(int n, const Request& req) const {
   for (auto f : gpu_free(n))
     if (f >= req.gpu_milli && ++ok >= req.num_gpu) return true;
   return false;
+}
+
+bool ClusterState::fits(int n, const Request& req) const {
+  const auto i = static_cast<std::size_t>(n);
+  if (req.cpu_milli > cpu_free_[i] || req.memory_mib > mem_free_[i]) return false;
+  if (req.mig >= 0) return local_gpus_fit(n, req);
+  if (req.num_gpu == 0) return true;
+  if (plain_gpus_fit(n, req)) return true;
+  // A job's GPUs are all local or all pooled (so its traffic has one kind of route).
+  return nodes_[i].fabric_switch >= 0 && pool_gpus_available(n, req.gpu_milli, req.model_mask) >= req.num_gpu;
+}
+
+bool ClusterState::local_gpus_fit(int n, const Request& req) const {
+  if (req.mig >= 0) return req.num_gpu >= 1 && mig_room(n, req, req.num_gpu) >= req.num_gpu;
+  return plain_gpus_fit(n, req);
 }
 
 bool ClusterState::fits_empty(int n, const Request& req) const {

@@ -239,6 +239,8 @@ public:
 
 private:
   void validate(const Allocation& a, bool releasing) const;
+  /// local_gpus_fit for a request that is not a MIG request (the hot path of placement scans).
+  bool plain_gpus_fit(int n, const Request& req) const;
   /// Layouts of the GPUs `a`'s MIG instances touch, after taking (or releasing) them, with the
   /// instance counts; throws std::logic_error when an instance is invalid.
   struct MigTrial {
