@@ -5,24 +5,11 @@
 
 #include "sim/io/csv.hpp"
 #include "sim/io/input.hpp"
+#include "sim/io/traces/import.hpp"
 #include "sim/common/error.hpp"
 
 namespace fleetsim::alibaba {
 namespace {
-
-/// A cell in quotes, cut at 80 bytes (not inside a UTF-8 character).
-std::string dq(std::string_view s) {
-  std::string q = "\"";
-  if (s.size() <= 80) {
-    q.append(s);
-  } else {
-    std::size_t n = 77;
-    while (n > 0 && (static_cast<unsigned char>(s[n]) & 0xC0) == 0x80) --n;
-    q.append(s.substr(0, n)).append("...");
-  }
-  q.push_back('"');
-  return q;
-}
 
 std::string joined(const std::vector<std::string>& v) {
   std::string s;
@@ -42,14 +29,14 @@ public:
         if (known[i] == row[c]) k = static_cast<int>(i);
       if (k < 0) {
         const auto hint = csv::closest(row[c], known);
-        throw InputError(at + ": column " + std::to_string(c + 1) + ": unknown column " + dq(row[c]) +
-                         (hint.empty() ? "; expected columns: " + joined(known) : "; did you mean " + dq(hint) + "?"));
+        throw InputError(at + ": column " + std::to_string(c + 1) + ": unknown column " + traces::in_quotes(row[c]) +
+                         (hint.empty() ? "; expected columns: " + joined(known) : "; did you mean " + traces::in_quotes(hint) + "?"));
       }
-      if (index_[static_cast<std::size_t>(k)] >= 0) throw InputError(at + ": column " + dq(row[c]) + " appears twice");
+      if (index_[static_cast<std::size_t>(k)] >= 0) throw InputError(at + ": column " + traces::in_quotes(row[c]) + " appears twice");
       index_[static_cast<std::size_t>(k)] = static_cast<int>(c);
     }
     for (std::size_t i = 0; i < required; ++i)
-      if (index_[i] < 0) throw InputError(at + ": missing column " + dq(known[i]) + "; expected columns: " + joined(known));
+      if (index_[i] < 0) throw InputError(at + ": missing column " + traces::in_quotes(known[i]) + "; expected columns: " + joined(known));
     width_ = row.size();
   }
   bool has(std::size_t k) const { return index_[k] >= 0; }
@@ -72,7 +59,7 @@ struct Row {
 
   std::string at() const { return reader.label() + ":" + std::to_string(reader.line()); }
   [[noreturn]] void fail(std::size_t k, const std::string& what) const {
-    throw InputError(at() + ": column " + known[k] + ": " + what + ", got " + dq(text(k)));
+    throw InputError(at() + ": column " + known[k] + ": " + what + ", got " + traces::in_quotes(text(k)));
   }
   const std::string& text(std::size_t k) const { return header.field(fields, k); }
   std::int64_t integer(std::size_t k, std::int64_t lo, std::int64_t hi, const std::string& what) const {
@@ -208,7 +195,7 @@ std::vector<Pod> read_pod_list(const std::filesystem::path& file, const GpuModel
         if (!name.empty()) {
           const auto id = models.find(name);
           if (!id)
-            r.fail(kSpec, "unknown GPU model " + dq(name) + "; the cluster has: " +
+            r.fail(kSpec, "unknown GPU model " + traces::in_quotes(name) + "; the cluster has: " +
                               (models.size() == 0 ? std::string("no GPUs") : joined(models.names())));
           j.req.model_mask |= std::uint64_t{1} << *id;
         }
