@@ -65,7 +65,7 @@ void Scheduler::arrive(int j, double now) {
   auto& rec = records_[static_cast<std::size_t>(j)];
   const Job& job = jobs_[static_cast<std::size_t>(j)];
   const bool parts = parts_ && PartsPlacer::special(job);
-  if (parts ? !parts_->could_ever_fit(job) : !cluster_.could_ever_fit(job.req)) {
+  if (parts ? !parts_->can_ever_place(job, placement_) : !cluster_.could_ever_fit(job.req)) {
     rec.status = JobStatus::unplaceable;
     rec.finish_s = now;
     return;
