@@ -169,35 +169,40 @@ std::optional<std::vector<Allocation>> PartsPlacer::place(int job, const Job& j,
   const bool distinct = distinct_nodes(j);
   if (distinct && static_cast<int>(ps.size()) > cluster.num_nodes()) return std::nullopt;
   // First, the parts in their own order, each where the policy puts it (a gang's part on a node
-  // of its own: the policy is asked again with the gang's nodes full).
+  // of its own: the policy is asked again with the gang's nodes full), on a copy of the cluster:
+  // a failed attempt leaves no trace (no pooled GPU left composed, no MIG repartition, no change
+  // stamp or counter moved). The layout found is then applied to `cluster` in the same order.
   std::vector<Allocation> done;
   done.reserve(ps.size());
   std::vector<int> used;
-  auto undo = [&] {
-    for (std::size_t i = done.size(); i-- > 0;) release(job, static_cast<int>(i), done[i], cluster);
-  };
   calls_ = 0;
   bool ok = true;
-  for (std::size_t p = 0; p < ps.size() && ok; ++p) {
-    const Request& r = ps[p];
-    try {
-      auto a = ask(j, r, p, cluster, {}, policy);
+  {
+    ClusterState work = cluster;
+    for (std::size_t p = 0; p < ps.size(); ++p) {
+      const Request& r = ps[p];
+      auto a = ask(j, r, p, work, {}, policy);
       if (a && distinct && std::find(used.begin(), used.end(), a->node) != used.end())
-        a = ask(j, r, p, cluster, used, policy);
+        a = ask(j, r, p, work, used, policy);
       if (!a) {
         ok = false;
         break;
       }
-      cluster.allocate(*a);  // throws on over-allocation or a bad MIG instance: a policy bug, never silent
+      work.allocate(*a);  // throws on over-allocation or a bad MIG instance: a policy bug, never silent
       used.push_back(a->node);
       done.push_back(std::move(*a));
-    } catch (...) {
-      undo();  // the parts already applied: the cluster is left as it was
-      throw;
     }
   }
-  if (ok) return done;
-  undo();
+  if (ok) {
+    std::size_t applied = 0;
+    try {
+      for (; applied < done.size(); ++applied) cluster.allocate(done[applied]);
+    } catch (...) {
+      for (std::size_t i = applied; i-- > 0;) release(job, static_cast<int>(i), done[i], cluster);
+      throw;
+    }
+    return done;
+  }
   if (ps.size() < 2) return std::nullopt;
   // Then a search on a copy of the cluster: the most constrained parts first, backtracking over
   // the node of each part (the nodes the policy chooses in turn, the ones tried made full), at

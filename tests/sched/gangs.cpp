@@ -207,3 +207,27 @@ TEST_CASE("a gang that can never fit the empty cluster as a whole is known befor
   CHECK(placer.can_ever_place(ok, *policy));
   CHECK_FALSE(placer.place(0, ok, c, *policy));  // not now: node a has no CPU left
 }
+
+TEST_CASE("a failed attempt leaves no trace: free resources and change stamps as before") {
+  for (bool gang : {true, false}) {
+    CAPTURE(gang);
+    ClusterState c;
+    c.add_node("gpu-0", 0, 8000, 65536, 2, 0);
+    c.add_node("gpu-1", 0, 8000, 65536, 2, 0);
+    c.add_node("cpu-0", 1, 4000, 65536, 0, -1);
+    auto policy = policies::make_placement("first-fit", nlohmann::json::object(), 1);
+    PartsPlacer placer(c, policy.get());
+    // Two parts fit, the third does not (no 3 GPUs left / no third GPU node): nothing applied.
+    const Job j = job_of({req(2000, 1024, 2), req(2000, 1024, 2), req(2000, 1024, 1)}, gang);
+    std::vector<std::uint64_t> stamps;
+    for (int n = 0; n < c.num_nodes(); ++n) stamps.push_back(c.node_stamp(n));
+    CHECK_FALSE(placer.place(0, j, c, *policy));
+    CHECK(c.empty());
+    for (int n = 0; n < c.num_nodes(); ++n) {
+      CHECK(c.node_stamp(n) == stamps[static_cast<std::size_t>(n)]);
+      CHECK(c.free_cpu_milli(n) == c.node(n).cpu_milli);
+      CHECK(c.free_whole_gpus(n) == c.node(n).gpu_count);
+    }
+    c.check_invariants();
+  }
+}
