@@ -176,6 +176,7 @@ std::optional<std::vector<Allocation>> PartsPlacer::place(int job, const Job& j,
   done.reserve(ps.size());
   std::vector<int> used;
   calls_ = 0;
+  detached_.clear();
   bool ok = true;
   {
     ClusterState work = cluster;
@@ -196,7 +197,7 @@ std::optional<std::vector<Allocation>> PartsPlacer::place(int job, const Job& j,
   if (ok) {
     std::size_t applied = 0;
     try {
-      for (; applied < done.size(); ++applied) cluster.allocate(done[applied]);
+      for (; applied < done.size(); ++applied) apply(done[applied], cluster);
     } catch (...) {
       for (std::size_t i = applied; i-- > 0;) release(job, static_cast<int>(i), done[i], cluster);
       throw;
@@ -217,12 +218,18 @@ std::optional<std::vector<Allocation>> PartsPlacer::place(int job, const Job& j,
   if (!search(j, order, 0, cluster, used, found, policy)) return std::nullopt;
   std::size_t applied = 0;  // in the search's order, the order the layout was planned in
   try {
-    for (; applied < order.size(); ++applied) cluster.allocate(found[order[applied]]);
+    for (; applied < order.size(); ++applied) apply(found[order[applied]], cluster);
   } catch (...) {
     for (std::size_t i = applied; i-- > 0;) release(job, static_cast<int>(order[i]), found[order[i]], cluster);
     throw;
   }
   return found;
+}
+
+void PartsPlacer::apply(const Allocation& a, ClusterState& cluster) {
+  for (int g : a.attach)  // re-composition detaches g from the node holding it: that node changes too
+    if (const int m = cluster.pool_gpu_attached(g); m >= 0 && m != a.node) detached_.push_back(m);
+  cluster.allocate(a);
 }
 
 void PartsPlacer::release(int, int, const Allocation& a, ClusterState& cluster) { cluster.release(a); }

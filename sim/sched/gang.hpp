@@ -56,6 +56,9 @@ public:
   /// already applied.
   std::optional<std::vector<Allocation>> place(int job, const Job& j, ClusterState& cluster,
                                                policies::PlacementPolicy& policy);
+  /// @brief Nodes the last successful place() detached pooled GPUs from (may repeat): they
+  /// changed too (the scheduler marks them touched, as for a one-part job).
+  const std::vector<int>& detached_from() const { return detached_; }
   /// @brief Releases part `part` (allocation `a`) of job `job`: cluster resources and MIG
   /// instances (ClusterState::release).
   void release(int job, int part, const Allocation& a, ClusterState& cluster);
@@ -98,6 +101,8 @@ private:
   bool search(const Job& j, const std::vector<std::size_t>& order, std::size_t d, const ClusterState& state,
               std::vector<int>& used, std::vector<Allocation>& out, policies::PlacementPolicy& policy);
 
+  /// Applies `a` to `cluster`, noting the nodes its attachments detach pooled GPUs from.
+  void apply(const Allocation& a, ClusterState& cluster);
   /// `r` presented to a placement policy as a job of its own (id, kind, times from `j`).
   const Job& as_job(const Job& j, const Request& r);
 
@@ -107,6 +112,7 @@ private:
   Job scratch_;  // a part presented to the placement policy as a job of its own
   std::optional<ClusterState> empty_;              // the cluster before anything was allocated
   std::unordered_map<std::uint32_t, bool> ever_;   // signature -> can_ever_place
+  std::vector<int> detached_;  // see detached_from
   std::uint64_t calls_ = 0;   // policy calls of the current search
   std::uint64_t budget_ = 0;  // its limit
 };

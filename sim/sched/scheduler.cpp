@@ -165,6 +165,7 @@ void Scheduler::schedule(double now, std::vector<int>& started) {
       }
       auto& rec = records_[static_cast<std::size_t>(h.job)];
       for (const auto& a : *parts) touched_.push_back(a.node);
+      for (int m : parts_->detached_from()) touched_.push_back(m);  // pooled GPUs detached from m
       rec.status = JobStatus::running;
       rec.start_s = now;
       rec.alloc = parts->front();

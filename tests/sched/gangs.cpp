@@ -231,3 +231,34 @@ TEST_CASE("a failed attempt leaves no trace: free resources and change stamps as
     c.check_invariants();
   }
 }
+
+TEST_CASE("a composable gang reports the servers it detached pooled GPUs from") {
+  ClusterState c;
+  c.add_switch("sw0");
+  c.add_pool("c0", 0, 1, 0, {0});
+  c.add_node("s0", 0, 8000, 65536, 0, -1);
+  c.add_node("s1", 0, 8000, 65536, 0, -1);
+  c.set_fabric(0, 2, 0);
+  c.set_fabric(1, 2, 0);
+  // The one pooled GPU composed to s0 and idle there; s0's CPU then taken.
+  Allocation first;
+  first.node = 0;
+  first.cpu_milli = 1000;
+  first.pool = {{0, 1000}};
+  first.attach = {0};
+  c.allocate(first);
+  c.release(first);
+  REQUIRE(c.pool_gpu_attached(0) == 0);
+  Allocation cpu;
+  cpu.node = 0;
+  cpu.cpu_milli = 8000;
+  c.allocate(cpu);
+  auto policy = policies::make_placement("pool-first-fit", nlohmann::json::object(), 1);
+  PartsPlacer placer(c, policy.get());
+  const Job j = job_of({req(1000, 1024, 1), req(1000, 1024, 0)}, false);
+  auto parts = placer.place(0, j, c, *policy);
+  REQUIRE(parts);
+  CHECK((*parts)[0].node == 1);
+  CHECK(c.pool_gpu_attached(0) == 1);
+  CHECK(placer.detached_from() == std::vector<int>{0});
+}
