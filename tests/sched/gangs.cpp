@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "policies/registry.hpp"
+#include "sim/model/mig_catalog.hpp"
 #include "sim/sched/gang.hpp"
 
 using namespace fleetsim;
@@ -261,4 +262,39 @@ TEST_CASE("a composable gang reports the servers it detached pooled GPUs from") 
   CHECK((*parts)[0].node == 1);
   CHECK(c.pool_gpu_attached(0) == 1);
   CHECK(placer.detached_from() == std::vector<int>{0});
+}
+
+TEST_CASE("a failed MIG gang attempt leaves no instance, repartition or count behind") {
+  GpuModels models;
+  MigCatalog cat;
+  ClusterState c;
+  const int variant = models.intern(std::string("A100-40GB") + kMigSuffix);
+  const int base = models.intern("A100-40GB");
+  c.add_node("mig-0", 0, 64000, 262144, 2, variant);
+  c.add_node("cpu-0", 1, 8000, 65536, 0, -1);
+  cat.enable(variant, base, std::shared_ptr<const mig::Geometry>(mig::builtin("A100-40GB"), [](const mig::Geometry*) {}));
+  const int one = cat.intern_profile("1g.5gb");
+  c.enable_mig(&cat);
+  auto policy = policies::make_placement("first-fit", nlohmann::json::object(), 1);
+  PartsPlacer placer(c, policy.get());
+  Request m = req(1000, 1024, 1);
+  m.mig = static_cast<std::int16_t>(one);
+  m.gpu_milli = 429;
+  m.model_mask = std::uint64_t{1} << variant;
+  // The MIG worker fits mig-0; the CPU worker (70 cores) fits no node: the attempt fails.
+  const Job j = job_of({m, req(70000, 1024, 0)}, false);
+  std::vector<std::uint64_t> stamps;
+  for (int n = 0; n < c.num_nodes(); ++n) stamps.push_back(c.node_stamp(n));
+  CHECK_FALSE(placer.place(0, j, c, *policy));
+  CHECK(c.empty());
+  CHECK(c.mig_instances_created() == 0);
+  CHECK(c.mig_instances_reused() == 0);
+  CHECK(c.mig_instances_destroyed() == 0);
+  for (const auto& l : c.mig_layouts(0)) CHECK(l.instances().empty());
+  for (int n = 0; n < c.num_nodes(); ++n) CHECK(c.node_stamp(n) == stamps[static_cast<std::size_t>(n)]);
+  // The same worker with a CPU worker that fits is placed: one instance created.
+  const Job ok = job_of({m, req(4000, 1024, 0)}, false);
+  REQUIRE(placer.place(1, ok, c, *policy));
+  CHECK(c.mig_instances_created() == 1);
+  c.check_invariants();
 }
