@@ -46,6 +46,11 @@ struct JobWork {
   std::int64_t batches = 0;
   /// Disaggregated: parts of stage s are [stage_part[s], stage_part[s + 1]).
   std::vector<std::int32_t> stage_part;
+
+  /// @brief True when the parts must be on distinct nodes: the parts of a job without a pipeline
+  /// are the servers of a multi-node gang (`num_nodes: k`: k distinct servers); the workers of a
+  /// disaggregated pipeline may share nodes.
+  bool distinct_nodes() const { return !pipeline && parts.size() > 1; }
 };
 
 /// @brief The union request of a monolithic container: CPU, memory and GPUs of the largest

@@ -65,7 +65,7 @@ void Scheduler::arrive(int j, double now) {
   auto& rec = records_[static_cast<std::size_t>(j)];
   const Job& job = jobs_[static_cast<std::size_t>(j)];
   const bool parts = parts_ && PartsPlacer::special(job);
-  if (parts ? !parts_->could_ever_fit(job) : !cluster_.could_ever_fit(job.req)) {
+  if (parts ? !parts_->can_ever_place(job, placement_) : !cluster_.could_ever_fit(job.req)) {
     rec.status = JobStatus::unplaceable;
     rec.finish_s = now;
     return;
@@ -165,6 +165,7 @@ void Scheduler::schedule(double now, std::vector<int>& started) {
       }
       auto& rec = records_[static_cast<std::size_t>(h.job)];
       for (const auto& a : *parts) touched_.push_back(a.node);
+      for (int m : parts_->detached_from()) touched_.push_back(m);  // pooled GPUs detached from m
       rec.status = JobStatus::running;
       rec.start_s = now;
       rec.alloc = parts->front();

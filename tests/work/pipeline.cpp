@@ -282,12 +282,24 @@ TEST_CASE("a gang is placed all or nothing") {
   CHECK(PartsPlacer::special(j));
   CHECK(placer.could_ever_fit(j));
 
-  // pre x2 (8 cores each) and gpu (4 cores + 1 GPU): the first pre takes gpu-0's 8 cores, the
-  // second cpu-0's ... then the GPU worker has no CPU left on gpu-0: first-fit fails, all undone.
+  // pre x2 (8 cores each) and gpu (4 cores + 1 GPU): in the parts' order first-fit puts the first
+  // pre on gpu-0's 8 cores and the GPU worker finds no CPU there; the search (GPU worker first)
+  // finds the layout: both pre on cpu-0, the GPU worker on gpu-0 (issue 11).
   auto parts = placer.place(0, j, c, *placement);
-  CHECK_FALSE(parts);
+  REQUIRE(parts);
+  CHECK((*parts)[0].node == 1);
+  CHECK((*parts)[1].node == 1);
+  CHECK((*parts)[2].node == 0);
+  for (int k = 0; k < 3; ++k) placer.release(0, k, (*parts)[static_cast<std::size_t>(k)], c);
   CHECK(c.empty());
-  c.check_invariants();
+  // With a smaller CPU node no layout fits: nothing placed, all undone.
+  ClusterState c1;
+  c1.add_node("gpu-0", 0, 8000, 65536, 2, 0);
+  c1.add_node("cpu-0", 1, 12000, 65536, 0, -1);
+  parts = placer.place(0, j, c1, *placement);
+  CHECK_FALSE(parts);
+  CHECK(c1.empty());
+  c1.check_invariants();
 
   // With a bigger CPU node, the pre workers go there and the GPU worker to gpu-0.
   ClusterState c2;
