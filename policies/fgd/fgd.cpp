@@ -11,6 +11,7 @@
 // shape was last scored are recomputed. Within a node, GPUs with equal free milli give equal
 // scores and are evaluated once.
 #include <cmath>
+#include <span>
 #include <stdexcept>
 #include <unordered_map>
 
@@ -41,8 +42,15 @@ public:
     });
     if (n < 0) return std::nullopt;
     chosen = &cache_[static_cast<std::size_t>(n) * shape_cap_ + static_cast<std::size_t>(shape)];
-    if (!is_sharing(r) || chosen->gpu < 0) return allocate_on_node(c, n, r);  // composable: no local GPU fits, compose
-    return Allocation{n, r.cpu_milli, r.memory_mib, {{chosen->gpu, r.gpu_milli}}};
+    if (is_sharing(r) && chosen->gpu >= 0) return Allocation{n, r.cpu_milli, r.memory_mib, {{chosen->gpu, r.gpu_milli}}};
+    if (!is_sharing(r) && r.num_gpu > 1 && r.gpu_milli < 1000 && r.mig < 0) {
+      // A multi-GPU shared request gets the GPUs it was scored with (the tightest fitting ones).
+      const auto free = c.gpu_free(n);
+      work_.assign(free.begin(), free.end());
+      Allocation a{n, r.cpu_milli, r.memory_mib, {}};
+      if (static_cast<int>(tightest(free, r, &a.gpus)) == r.num_gpu) return a;
+    }
+    return allocate_on_node(c, n, r);  // composable: no local GPU fits, compose
   }
 
 private:
@@ -119,7 +127,16 @@ private:
       }
       return;
     }
-    // Whole GPUs (or none): take the num_gpu tightest fitting GPUs, lowest index on ties.
+    (void)tightest(free, r, nullptr);
+    e.score = to_score(before, target_->node_fragment(cpu_after, work_, model));
+    e.gpu = -1;
+  }
+
+  /// Whole GPUs (or none) and multi-GPU shares: takes the num_gpu tightest fitting GPUs of
+  /// `free` (lowest index on ties) out of work_ (a copy of free); appends them to `picks`.
+  /// Returns how many were found.
+  std::size_t tightest(std::span<const std::int32_t> free, const Request& r, std::vector<GpuShare>* picks) {
+    std::size_t found = 0;
     for (std::int32_t k = 0; k < r.num_gpu; ++k) {
       int pick = -1;
       for (std::size_t g = 0; g < work_.size(); ++g)
@@ -127,9 +144,10 @@ private:
           pick = static_cast<int>(g);
       if (pick < 0) break;  // cannot happen for a node that fits
       work_[static_cast<std::size_t>(pick)] -= r.gpu_milli;
+      if (picks) picks->push_back({pick, r.gpu_milli});
+      ++found;
     }
-    e.score = to_score(before, target_->node_fragment(cpu_after, work_, model));
-    e.gpu = -1;
+    return found;
   }
 
   TieBreak tb_;

@@ -76,7 +76,24 @@ public:
     const Request& r = job.req;
     const int n = best_node(c, r, tb_, [&](int i) -> std::int64_t { return score(c, i, r); });
     if (n < 0) return std::nullopt;
-    return allocate_on_node(c, n, r);
+    if (r.num_gpu > 1 && r.gpu_milli < 1000 && r.mig < 0) {
+      // A multi-GPU shared request gets the GPUs it was scored with: the num_gpu tightest
+      // fitting ones, lowest index on ties.
+      const auto free = c.gpu_free(n);
+      idx_.clear();
+      for (std::size_t g = 0; g < free.size(); ++g)
+        if (free[g] >= r.gpu_milli) idx_.push_back(static_cast<std::int32_t>(g));
+      if (idx_.size() >= static_cast<std::size_t>(r.num_gpu)) {
+        std::stable_sort(idx_.begin(), idx_.end(), [&](std::int32_t x, std::int32_t y) {
+          return free[static_cast<std::size_t>(x)] < free[static_cast<std::size_t>(y)];
+        });
+        Allocation a{n, r.cpu_milli, r.memory_mib, {}};
+        for (std::int32_t k = 0; k < r.num_gpu; ++k) a.gpus.push_back({idx_[static_cast<std::size_t>(k)], r.gpu_milli});
+        std::sort(a.gpus.begin(), a.gpus.end(), [](const GpuShare& x, const GpuShare& y) { return x.gpu < y.gpu; });
+        return a;
+      }
+    }
+    return allocate_on_node(c, n, r);  // composable: no local GPUs fit, compose
   }
 
 private:
@@ -103,6 +120,7 @@ private:
 
   TieBreak tb_;
   std::vector<std::int32_t> fit_;  // scratch
+  std::vector<std::int32_t> idx_;  // scratch
 };
 
 /// Groups GPU requests of the same kind on the same nodes. Kinds: a shared GPU, or k whole

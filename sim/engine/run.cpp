@@ -136,7 +136,8 @@ RunReport run_scenario(const Scenario& sc, const RunOptions& opt) {
     cost::Usage usage = cost::inventory(sc, in.cluster, in.models, tariff);  // input errors before the run
     RunResult res = run_simulation(sc, in.cluster, in.jobs, eo, target);
     s["metrics"] = res.metrics;
-    cost::add_run_usage(usage, in.cluster, in.jobs, res.records, res.metrics["window_s"].get<double>());
+    cost::add_run_usage(usage, in.cluster, in.jobs, res.records, res.metrics["window_s"].get<double>(),
+                        res.metrics.contains("window") ? res.metrics["window"]["start_s"].get<double>() : 0.0);
     const auto cost_metrics = cost::to_json(cost::compute(tariff, usage));
     for (const auto& [k, v] : cost_metrics.items()) s["metrics"][k] = v;
     run["engine"] = "simgrid";

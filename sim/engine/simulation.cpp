@@ -4,6 +4,7 @@
 #include "sim/engine/simulation.hpp"
 
 #include <chrono>
+#include <limits>
 #include <stdexcept>
 
 #include <simgrid/s4u.hpp>
@@ -56,6 +57,14 @@ RunResult run_simulation(const Scenario& sc, ClusterState& cluster, const std::v
   StrandedTracker stranded(cluster, jobs);
   UtilizationObserver util(cluster, opt.keep_series, tracker ? &*tracker : nullptr,
                            cluster.num_gpus() > 0 ? &stranded : nullptr);
+  if (sc.window.set()) {  // metrics.window
+    double end = sc.window.end_s.value_or(std::numeric_limits<double>::infinity());
+    if (sc.window.exclude_drain) {
+      end = 0;
+      for (const auto& j : jobs) end = std::max(end, j.submit_s);
+    }
+    util.set_window(sc.window.start_s.value_or(0.0), end);
+  }
   ProgressBar progress(jobs.size(), opt.progress, "jobs");
   Driver driver(cluster, jobs, sched, util, sc.workload.horizon_s, progress, platform, sc.cluster.links);
   driver.set_parts(&parts);

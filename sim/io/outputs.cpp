@@ -5,6 +5,7 @@
 #include <fstream>
 #include <iomanip>
 #include <sstream>
+#include <string_view>
 #include <unistd.h>
 
 #include "sim/common/error.hpp"
@@ -41,6 +42,23 @@ void write_file_atomic(const std::filesystem::path& file, const std::string& con
   }
 }
 
+namespace {
+/// @brief Appends `v` as one CSV field (RFC 4180): quoted, with quotes doubled, when it holds a
+/// comma, a quote, CR or LF; as is otherwise.
+void append_csv_field(std::string& s, std::string_view v) {
+  if (v.find_first_of(",\"\r\n") == std::string_view::npos) {
+    s += v;
+    return;
+  }
+  s += '"';
+  for (char c : v) {
+    if (c == '"') s += '"';
+    s += c;
+  }
+  s += '"';
+}
+} // namespace
+
 std::string jobs_csv(const std::vector<Job>& jobs, const std::vector<JobRecord>& records, const ClusterState& cluster) {
   std::string s;
   s.reserve(jobs.size() * 96 + 128);
@@ -50,7 +68,7 @@ std::string jobs_csv(const std::vector<Job>& jobs, const std::vector<JobRecord>&
     const Job& j = jobs[i];
     const JobRecord& r = records[i];
     const bool started = r.start_s >= 0, finished = r.status == JobStatus::completed;
-    s += j.id;
+    append_csv_field(s, j.id);
     s += ',';
     s += to_string(j.kind);
     s += ',';
@@ -68,13 +86,22 @@ std::string jobs_csv(const std::vector<Job>& jobs, const std::vector<JobRecord>&
       // Jobs of several allocations list each one's node and GPUs, separated by '|'.
       const std::vector<Allocation> one{r.alloc};
       const auto& parts = r.parts.empty() ? one : r.parts;
-      for (std::size_t p = 0; p < parts.size(); ++p) s += (p ? "|" : "") + cluster.node(parts[p].node).name;
+      std::string nodes;
+      for (std::size_t p = 0; p < parts.size(); ++p) nodes += (p ? "|" : "") + cluster.node(parts[p].node).name;
+      append_csv_field(s, nodes);
       s += ',';
       for (std::size_t p = 0; p < parts.size(); ++p) {
         if (p) s += '|';
-        for (std::size_t g = 0; g < parts[p].gpus.size(); ++g) {
-          if (g) s += ';';
-          s += std::to_string(parts[p].gpus[g].gpu);
+        bool first = true;
+        for (const auto& g : parts[p].gpus) {
+          if (!first) s += ';';
+          first = false;
+          s += std::to_string(g.gpu);
+        }
+        for (const auto& g : parts[p].pool) {  // pooled GPUs: "p" and the pooled-GPU index
+          if (!first) s += ';';
+          first = false;
+          s += 'p' + std::to_string(g.gpu);
         }
       }
     } else {

@@ -314,6 +314,26 @@ Scenario convert(const ojson& raw, const std::string& label, const fs::path& bas
     if (!(total > 0)) fail(label, "/fragmentation/target", "expected at least one shape with a positive weight");
   }
 
+  if (d.contains("metrics") && d["metrics"].contains("window")) {
+    const ojson& mw = d["metrics"]["window"];
+    const std::string at = "/metrics/window";
+    if (mw.contains("start_s") && mw.contains("warmup_s"))
+      fail(label, at + "/warmup_s", "give start_s or warmup_s, not both");
+    if (mw.contains("end_s") && mw["drain"].get<std::string>() == "exclude")
+      fail(label, at + "/drain", "\"exclude\" sets the window's end; remove it or end_s");
+    if (mw.contains("start_s")) s.window.start_s = mw["start_s"].get<double>();
+    if (mw.contains("warmup_s")) s.window.start_s = mw["warmup_s"].get<double>();
+    if (mw.contains("end_s")) {
+      s.window.end_s = mw["end_s"].get<double>();
+      if (s.window.start_s && *s.window.end_s <= *s.window.start_s)
+        fail(label, at + "/end_s", "expected more than the window's start (" + spec::brief(mw[mw.contains("start_s") ? "start_s" : "warmup_s"]) +
+                                       "), got " + spec::brief(mw["end_s"]));
+    }
+    s.window.exclude_drain = mw["drain"].get<std::string>() == "exclude";
+    if (s.workload.mode == "fill" && s.window.set())
+      fail(label, at, "not used in fill mode (it has no clock)");
+  }
+
   const ojson& p = d["policy"];
   s.policy.queue = p["queue"].get<std::string>();
   s.policy.placement = p["placement"].get<std::string>();

@@ -47,6 +47,14 @@ struct FragmentationSpec {
   nlohmann::json shapes;        ///< explicit: array of {cpu_milli, num_gpu, gpu_milli, gpu_models, weight}
 };
 
+/// @brief metrics.window: the part of the run that is measured (docs/metrics.md).
+struct MetricsWindowSpec {
+  std::optional<double> start_s;  ///< start_s or warmup_s; absent: 0
+  std::optional<double> end_s;    ///< absent: the run's end (or the last arrival with exclude_drain)
+  bool exclude_drain = false;     ///< drain: "exclude"
+  bool set() const { return start_s || end_s || exclude_drain; }
+};
+
 struct PolicySpec {
   std::string queue = "fifo";
   std::string placement = "first-fit";
@@ -66,6 +74,7 @@ struct Scenario {
   WorkloadSpec workload;
   PolicySpec policy;
   FragmentationSpec fragmentation;
+  MetricsWindowSpec window;
   std::uint64_t seed = 42;
   OutputSpec outputs;
   nlohmann::json raw;  ///< the document after --set overrides, as validated

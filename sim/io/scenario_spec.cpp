@@ -348,6 +348,21 @@ Spec build_scenario() {
       key("include_cpu_only", boolean("Count CPU-only jobs among the popular shapes.").def(true)),
   });
 
+  Spec metrics = object("How the run is measured.", {
+      key("window", object("Measure only [start, end): every integral (allocation, busy, fragmentation, stranded, "
+                           "cost) and every job statistic (jobs submitted in the window) is restricted to it. "
+                           "Default: the whole run.", {
+          key("start_s", number("Window start, simulated seconds (not with warmup_s).").min(0).max(kMaxSeconds)),
+          key("end_s", number("Window end, simulated seconds; capped at the run's end (not with drain: \"exclude\").")
+                           .above(0).max(kMaxSeconds)),
+          key("warmup_s", number("Skip this many seconds from the start (same as start_s).").min(0).max(kMaxSeconds)),
+          key("drain", string("\"exclude\": end the window at the last job arrival (the drain after it is not "
+                              "measured); \"include\": measure until the run's end.")
+                           .one_of({"include", "exclude"})
+                           .def("include")),
+      }))
+  });
+
   Spec policy = object("How jobs are ordered and placed.", {
       key("queue", string("Queue policy (fleetsim policies lists them).")
                        .not_empty().suggest(policies::queue_names()).def("fifo")),
@@ -376,6 +391,7 @@ Spec build_scenario() {
       key("workload", std::move(workload)).required(),
       key("policy", std::move(policy)),
       key("fragmentation", std::move(fragmentation)),
+      key("metrics", std::move(metrics)),
       key("outputs", std::move(outputs)),
       key("cost", std::move(cost)),
       key("plan", std::move(plan)),

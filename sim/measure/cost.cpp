@@ -41,19 +41,21 @@ GpuDefault gpu_default(const std::string& model) {
 }
 
 void add_run_usage(Usage& u, const ClusterState& cluster, const std::vector<Job>& jobs,
-                   const std::vector<JobRecord>& records, double window_s) {
+                   const std::vector<JobRecord>& records, double window_s, double window_start_s) {
   u.window_s = window_s;
+  const double window_end = window_start_s + window_s;  // metrics.window: [start, start + window_s)
   auto at = [&](int i) -> Asset& { return u.assets[static_cast<std::size_t>(i)]; };
   for (std::size_t i = 0; i < records.size(); ++i) {
     const JobRecord& r = records[i];
     const auto k = static_cast<std::size_t>(kind_index(jobs[i].kind));
     if (r.status == JobStatus::completed) ++u.kinds.completed[k];
     if (r.start_s < 0 || r.status == JobStatus::unplaceable) continue;
-    const double end = r.status == JobStatus::completed ? r.finish_s : window_s;
+    const double end = r.status == JobStatus::completed ? r.finish_s : window_end;
     std::map<int, long double> milli_by_asset;  // GPU asset -> milli-GPU held
     long double milli_total = 0;
     auto take = [&](const Allocation& a, double until) {
-      const long double held = std::max<long double>(0, std::min<long double>(until, window_s) - r.start_s);
+      const long double held = std::max<long double>(
+          0, std::min<long double>(until, window_end) - std::max<long double>(r.start_s, window_start_s));
       const Node& node = cluster.node(a.node);
       if (node.cpu_milli > 0) {
         const long double s = held * a.cpu_milli / node.cpu_milli;

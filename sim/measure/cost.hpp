@@ -74,7 +74,7 @@ Result compute(const Tariff& tariff, const Usage& usage);
 
 /// @brief Fills the busy integrals and per-kind usage of `usage` from the run's job records.
 void add_run_usage(Usage& usage, const ClusterState& cluster, const std::vector<Job>& jobs,
-                   const std::vector<JobRecord>& records, double window_s);
+                   const std::vector<JobRecord>& records, double window_s, double window_start_s = 0);
 
 /// @brief The metrics summary.json lists: energy_kwh, mean_power_w, usd_capex, usd_energy,
 /// usd_total, usd_per_month, usd_per_busy_gpu_hour, usd_idle, usd_per_completed_job and

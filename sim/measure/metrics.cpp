@@ -12,9 +12,18 @@ UtilizationObserver::UtilizationObserver(const ClusterState& cluster, bool keep_
                                          StrandedTracker* stranded)
     : cluster_(cluster), keep_series_(keep_series), frag_(frag), stranded_(stranded) {}
 
+void UtilizationObserver::set_window(double start_s, double end_s) {
+  windowed_ = true;
+  ws_ = start_s;
+  we_ = end_s;
+}
+
 void UtilizationObserver::integrate_to(double t) {
   if (!has_last_ || t <= last_.time_s) return;
-  const long double dt = static_cast<long double>(t) - static_cast<long double>(last_.time_s);
+  // Only the part of [last, t) inside the window counts (the whole of it without a window).
+  const double a = clip(last_.time_s), b = clip(t);
+  if (b <= a) return;
+  const long double dt = static_cast<long double>(b) - static_cast<long double>(a);
   gpu_area_ += dt * last_.gpu_alloc_milli;
   cpu_area_ += dt * last_.cpu_alloc_milli;
   mem_area_ += dt * last_.mem_alloc_mib;
@@ -32,7 +41,7 @@ void UtilizationObserver::add_busy(int job, std::int64_t delta, double now) {
   }
   busy_ += delta;
   job_level_[j] += delta;
-  job_busy_[j] -= static_cast<long double>(delta) * static_cast<long double>(now);
+  job_busy_[j] -= static_cast<long double>(delta) * static_cast<long double>(clip(now));
   if (busy_ < 0 || job_level_[j] < 0 || busy_ > cluster_.alloc_gpu_milli())
     throw std::logic_error("GPU busy accounting: job " + std::to_string(job) + " busy below 0 or above its allocation");
 }
@@ -80,11 +89,13 @@ void UtilizationObserver::finish(double end_s) {
   integrate_to(end_s);
   end_s_ = end_s;
   for (std::size_t j = 0; j < job_busy_.size(); ++j)  // work still running at the end counts until then
-    job_busy_[j] += static_cast<long double>(job_level_[j]) * static_cast<long double>(end_s);
+    job_busy_[j] += static_cast<long double>(job_level_[j]) * static_cast<long double>(clip(end_s));
   if (has_last_) last_.time_s = std::max(last_.time_s, end_s);
 }
 
 void account_gpu_time(std::vector<JobRecord>& records, const UtilizationObserver& util, double end_s) {
+  const double ws = util.window_start(), we = std::min(util.window_end(), end_s);
+  auto clip = [&](double t) { return std::clamp(t, ws, std::max(ws, we)); };
   for (std::size_t j = 0; j < records.size(); ++j) {
     auto& r = records[j];
     r.gpu_busy_milli_s = util.job_busy_milli_seconds(static_cast<int>(j));
@@ -93,7 +104,7 @@ void account_gpu_time(std::vector<JobRecord>& records, const UtilizationObserver
     const double end = r.status == JobStatus::completed ? r.finish_s : end_s;
     auto held = [&](const Allocation& a, double until) {
       return static_cast<long double>(a.total_gpu_milli()) *
-             (static_cast<long double>(until) - static_cast<long double>(r.start_s));
+             (static_cast<long double>(clip(until)) - static_cast<long double>(clip(r.start_s)));
     };
     if (r.parts.empty()) {
       r.gpu_alloc_milli_s = held(r.alloc, end);
@@ -144,15 +155,27 @@ nlohmann::ordered_json compute_metrics(const ClusterState& cluster, const std::v
                                        const std::vector<JobRecord>& records, const UtilizationObserver& util) {
   std::size_t completed = 0, unplaceable = 0, pending = 0, running = 0, not_arrived = 0;
   std::vector<double> waits, jcts, slowdowns, runs;
+  // censored: jobs still waiting at the end, counted in wait_s with their wait so far.
+  std::size_t censored = 0, in_window = 0;
+  const double end_s = util.end_s();
   std::map<int, std::pair<long double, std::size_t>> run_by_gpus;  // num_gpu -> (sum of run_s, count)
   double first_submit = std::numeric_limits<double>::infinity(), last_finish = 0;
   for (std::size_t i = 0; i < jobs.size(); ++i) {
     const auto& r = records[i];
     const auto& j = jobs[i];
+    switch (r.status) {  // the job counts are over the whole run: they add up to the total
+      case JobStatus::completed: ++completed; break;
+      case JobStatus::running: ++running; break;
+      case JobStatus::pending: ++pending; break;
+      case JobStatus::unplaceable: ++unplaceable; break;
+      case JobStatus::not_arrived: ++not_arrived; break;
+    }
+    // With a window, the statistics are over the jobs submitted in it.
+    if (util.windowed() && !(j.submit_s >= util.window_start() && j.submit_s < util.window_end())) continue;
+    ++in_window;
     first_submit = std::min(first_submit, j.submit_s);
     switch (r.status) {
       case JobStatus::completed:
-        ++completed;
         jcts.push_back(r.finish_s - j.submit_s);
         if (j.duration_s > 0) slowdowns.push_back((r.finish_s - j.submit_s) / j.duration_s);
         runs.push_back(r.finish_s - r.start_s);
@@ -160,14 +183,16 @@ nlohmann::ordered_json compute_metrics(const ClusterState& cluster, const std::v
         ++run_by_gpus[j.req.num_gpu].second;
         last_finish = std::max(last_finish, r.finish_s);
         break;
-      case JobStatus::running: ++running; break;
-      case JobStatus::pending: ++pending; break;
-      case JobStatus::unplaceable: ++unplaceable; break;
-      case JobStatus::not_arrived: ++not_arrived; break;
+      default: break;
     }
-    if (r.start_s >= 0) waits.push_back(r.start_s - j.submit_s);
+    if (r.start_s >= 0) {
+      waits.push_back(r.start_s - j.submit_s);
+    } else if (r.status == JobStatus::pending) {
+      waits.push_back(std::max(0.0, end_s - j.submit_s));
+      ++censored;
+    }
   }
-  const double window = util.end_s();
+  const double window = util.window_length();
   nlohmann::ordered_json m;
   m["gpu_alloc_ratio"] = ratio(util.gpu_milli_seconds(), cluster.total_gpu_milli(), window);
   m["gpu_busy_ratio"] = ratio(util.gpu_busy_milli_seconds(), cluster.total_gpu_milli(), window);
@@ -214,14 +239,23 @@ nlohmann::ordered_json compute_metrics(const ClusterState& cluster, const std::v
   jc["unplaceable"] = unplaceable;
   m["jobs"] = jc;
   m["wait_s"] = stats_json(compute_stats(std::move(waits)));
+  m["wait_s"]["censored_jobs"] = censored;
+  const bool jcts_empty = jcts.empty();
   m["jct_s"] = stats_json(compute_stats(std::move(jcts)));
   m["slowdown"] = stats_json(compute_stats(std::move(slowdowns)));
   m["run_s"] = stats_json(compute_stats(std::move(runs)));
   nlohmann::ordered_json by;
   for (const auto& [g, sc] : run_by_gpus) by[std::to_string(g)] = static_cast<double>(sc.first / sc.second);
   m["run_s_mean_by_gpus"] = by;
-  m["makespan_s"] = completed > 0 ? last_finish - first_submit : 0.0;
+  m["makespan_s"] = !jcts_empty ? last_finish - first_submit : 0.0;
   m["window_s"] = window;
+  if (util.windowed()) {
+    nlohmann::ordered_json w;
+    w["start_s"] = util.window_start();
+    w["end_s"] = util.window_end();
+    w["jobs_submitted"] = in_window;
+    m["window"] = w;
+  }
   return m;
 }
 

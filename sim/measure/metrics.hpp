@@ -1,7 +1,9 @@
 #pragma once
 // Metrics: exact time integrals of allocated resources (piecewise constant between events),
 // the time series of every change, and job statistics. Plain C++, no SimGrid.
+#include <algorithm>
 #include <cstdint>
+#include <limits>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -43,6 +45,18 @@ public:
   void observe(double now, std::size_t queue_length, std::size_t running, const std::vector<int>& changed = {});
   /// @brief Closes the integral at `end_s` (the horizon or the last event).
   void finish(double end_s);
+  /// @brief Restricts every integral to [start_s, end_s) (metrics.window); call before the
+  /// first observe(). Default: [0, the end given to finish()).
+  void set_window(double start_s, double end_s);
+  /// @brief Whether set_window() was called.
+  bool windowed() const { return windowed_; }
+  /// @brief The window actually measured (after finish()): [start, min(end, run end)].
+  double window_start() const { return ws_; }
+  double window_end() const { return std::min(we_, end_s_); }
+  /// @brief window_end() - window_start(), or 0.
+  double window_length() const { return std::max(0.0, window_end() - window_start()); }
+  /// @brief `t` clamped into the window.
+  double clip(double t) const { return std::clamp(t, ws_, std::max(ws_, we_)); }
   /// @brief `delta_milli` of job `job`'s allocated GPU milli starts (> 0) or stops (< 0) doing
   /// GPU work at `now`, the instant being applied (before its observe()). A GPU is busy while a
   /// job without stages works (after its setup) or while a GPU stage runs a batch.
@@ -86,6 +100,8 @@ private:
   std::vector<long double> job_busy_;    // per job, telescoping: -d*t when d starts, +d*t when it stops
   std::vector<std::int64_t> job_level_;  // per job, busy milli now
   double end_s_ = 0;
+  bool windowed_ = false;
+  double ws_ = 0, we_ = std::numeric_limits<double>::infinity();
   std::vector<Sample> series_;
 };
 

@@ -176,7 +176,7 @@ TEST_CASE("missing and unknown keys") {
   CHECK(error_of(with(d, "/Name", "x")) == R"(scenario.json: /Name: unknown key; did you mean "name"?)");
   CHECK(error_of(with(d, "/a~1b", 1)) ==
         "scenario.json: /a~1b: unknown key; allowed keys: name, description, tags, seed, cluster, workload, "
-        "policy, fragmentation, outputs, cost, plan");
+        "policy, fragmentation, metrics, outputs, cost, plan");
 }
 
 TEST_CASE("the first error in document order is reported") {
@@ -453,4 +453,32 @@ TEST_CASE("composable clusters: every name resolves and every pool is reachable"
         R"(scenario.json: /cluster/pools: only for "topology": "composable")");
   CHECK(error_of(without(c, "/cluster/pools")) ==
         "scenario.json: /cluster/pools: required key is missing for a composable cluster");
+}
+
+TEST_CASE("metrics.window: start_s and end_s, warmup_s, drain, and conflicts named by pointer") {
+  const json d = minimal();
+  Scenario none = scenario_from_json(d, "scenario.json", kDir);
+  CHECK_FALSE(none.window.set());
+  Scenario a = scenario_from_json(with(d, "/metrics", json{{"window", {{"start_s", 100}, {"end_s", 500}}}}),
+                                  "scenario.json", kDir);
+  CHECK(a.window.start_s == 100.0);
+  CHECK(a.window.end_s == 500.0);
+  CHECK_FALSE(a.window.exclude_drain);
+  Scenario b = scenario_from_json(with(d, "/metrics", json{{"window", {{"warmup_s", 60}, {"drain", "exclude"}}}}),
+                                  "scenario.json", kDir);
+  CHECK(b.window.start_s == 60.0);
+  CHECK_FALSE(b.window.end_s);
+  CHECK(b.window.exclude_drain);
+  CHECK(error_of(with(d, "/metrics", json{{"window", {{"start_s", 1}, {"warmup_s", 2}}}})) ==
+        "scenario.json: /metrics/window/warmup_s: give start_s or warmup_s, not both");
+  CHECK(error_of(with(d, "/metrics", json{{"window", {{"end_s", 10}, {"drain", "exclude"}}}})) ==
+        R"(scenario.json: /metrics/window/drain: "exclude" sets the window's end; remove it or end_s)");
+  CHECK(error_of(with(d, "/metrics", json{{"window", {{"start_s", 10}, {"end_s", 10}}}})) ==
+        "scenario.json: /metrics/window/end_s: expected more than the window's start (10), got 10");
+  CHECK(error_of(with(d, "/metrics", json{{"window", {{"start_s", -1}}}})) ==
+        "scenario.json: /metrics/window/start_s: expected a non-negative number, got -1");
+  CHECK(error_of(with(d, "/metrics", json{{"window", {{"drain", "trim"}}}})).starts_with(
+      "scenario.json: /metrics/window/drain: expected one of"));
+  CHECK(error_of(with(d, "/metrics", json{{"windw", json::object()}})).starts_with(
+      "scenario.json: /metrics/windw: unknown key"));
 }

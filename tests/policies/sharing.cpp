@@ -197,6 +197,28 @@ TEST_CASE("fgd: a shared pod gets the first GPU reaching the best integer score"
   CHECK(a->gpus == std::vector<GpuShare>{{1, 500}});
 }
 
+TEST_CASE("fgd: a multi-GPU shared pod gets the GPUs it was scored with") {
+  const FragTarget t({shape(0, 1, 500, 1.0)});
+  ClusterState c;
+  c.add_node("n", 0, 8000, 1 << 20, 4, 0);
+  c.allocate({0, 0, 0, {{1, 400}, {3, 400}}});  // free 1000, 600, 1000, 600
+  // The score takes the 2 tightest fitting GPUs, 1 and 3 (600 each); the allocation must be those,
+  // not the first ones that fit (0 and 1).
+  const auto a = make_fgd(t)->place(pod(2, 500, 0), c);
+  REQUIRE(a);
+  CHECK(a->gpus == std::vector<GpuShare>{{1, 500}, {3, 500}});
+}
+
+TEST_CASE("gpu-packing: a multi-GPU shared pod gets the GPUs it was scored with") {
+  ClusterState c;
+  c.add_node("n", 0, 8000, 1 << 20, 4, 0);
+  c.allocate({0, 0, 0, {{1, 400}, {3, 400}}});  // free 1000, 600, 1000, 600
+  // The score counts the 2 tightest fitting GPUs, 1 and 3 (600 each): those are allocated.
+  const auto a = make("gpu-packing")->place(pod(2, 500, 0), c);
+  REQUIRE(a);
+  CHECK(a->gpus == std::vector<GpuShare>{{1, 500}, {3, 500}});
+}
+
 TEST_CASE("fgd: a CPU-only pod stays off the CPU that free GPUs need") {
   const FragTarget t({shape(4000, 1, 1000, 1.0)});
   ClusterState c;
