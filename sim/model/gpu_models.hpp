@@ -26,6 +26,11 @@ public:
   const std::string& name(int id) const { return names_[static_cast<std::size_t>(id)]; }
   int size() const { return static_cast<int>(names_.size()); }
   const std::vector<std::string>& names() const { return names_; }
+  /// @brief The mask of a '|'-separated list of model names (empty names skipped). When a name
+  /// is not known, returns 0 and sets `*unknown` to it (left empty otherwise).
+  std::uint64_t mask_of(std::string_view list, std::string_view* unknown) const;
+  /// @brief Every model name, ", "-separated ("no GPUs" when there is none), for messages.
+  std::string listed() const;
 
 private:
   std::vector<std::string> names_;

@@ -154,25 +154,11 @@ ImportStats import_trace(const std::string& format, const std::vector<std::files
 
 Job resolve_models(const TraceJob& t, const GpuModels& models) {
   Job j = t.job;
-  std::string_view list = t.models;
-  std::size_t start = 0;
-  while (start <= list.size()) {
-    auto end = list.find('|', start);
-    if (end == std::string_view::npos) end = list.size();
-    const auto name = list.substr(start, end - start);
-    if (!name.empty()) {
-      const auto id = models.find(name);
-      if (!id) {
-        std::string known;
-        for (const auto& n : models.names()) known += (known.empty() ? "" : ", ") + n;
-        throw InputError(t.file + ":" + std::to_string(t.line) + ": job " + in_quotes(t.job.id) + ": GPU model " +
-                         in_quotes(name) + " is not in the cluster; the cluster has: " +
-                         (known.empty() ? std::string("no GPUs") : known));
-      }
-      j.req.model_mask |= std::uint64_t{1} << *id;
-    }
-    start = end + 1;
-  }
+  std::string_view unknown;
+  j.req.model_mask |= models.mask_of(t.models, &unknown);
+  if (!unknown.empty())
+    throw InputError(t.file + ":" + std::to_string(t.line) + ": job " + in_quotes(t.job.id) + ": GPU model " +
+                     in_quotes(unknown) + " is not in the cluster; the cluster has: " + models.listed());
   return j;
 }
 

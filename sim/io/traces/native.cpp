@@ -28,24 +28,10 @@ const std::vector<std::string> kRequired = {"id",         "submit_s", "duration_
 using Fail = std::function<void(const std::string& field, const std::string& what)>;
 
 std::uint64_t parse_models(std::string_view list, const GpuModels& models, const Fail& fail) {
-  std::uint64_t mask = 0;
-  std::size_t start = 0;
-  while (start <= list.size()) {
-    auto end = list.find('|', start);
-    if (end == std::string_view::npos) end = list.size();
-    const auto name = list.substr(start, end - start);
-    if (!name.empty()) {
-      const auto id = models.find(name);
-      if (!id) {
-        std::string known;
-        for (const auto& n : models.names()) known += (known.empty() ? "" : ", ") + n;
-        fail("gpu_models", "unknown GPU model \"" + std::string(name) + "\"; the cluster has: " +
-                               (known.empty() ? "no GPUs" : known));
-      }
-      mask |= std::uint64_t{1} << *id;
-    }
-    start = end + 1;
-  }
+  std::string_view unknown;
+  const std::uint64_t mask = models.mask_of(list, &unknown);
+  if (!unknown.empty())
+    fail("gpu_models", "unknown GPU model \"" + std::string(unknown) + "\"; the cluster has: " + models.listed());
   return mask;
 }
 
